@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * parse_ip.h - IPv4 (RFC 791) and IPv6 (RFC 8200) header decoding.
+ */
+#ifndef EMBARGO_PARSE_IP_H
+#define EMBARGO_PARSE_IP_H
+
+#include <stdbool.h>
+#include "addr.h"
+#include "parse.h"
+
+struct ip_info {
+	struct addr src, dst;
+	uint8_t version;	/* 4 or 6 */
+	uint8_t proto;		/* upper-layer protocol after all IPv6 extension
+				 * headers (IPPROTO_TCP, IPPROTO_UDP, ...) */
+	uint8_t ttl;		/* TTL / hop limit */
+	/* Fragmentation.  For IPv6 these come from the Fragment header. */
+	bool is_fragment;	/* MF set or offset != 0 */
+	bool more_frags;	/* MF */
+	uint16_t frag_off;	/* offset in bytes (already multiplied by 8) */
+	uint32_t frag_id;	/* IPv4 identification or IPv6 fragment id */
+	uint16_t hdr_len;	/* bytes from the IP header to the payload,
+				 * extension headers included */
+	struct bytes payload;	/* the upper-layer bytes (or fragment data),
+				 * cut to the header's total length */
+	uint32_t tot_len;	/* total length claimed by the header */
+	bool truncated;		/* the capture holds fewer bytes than tot_len;
+				 * payload then ends where the capture ends */
+};
+
+/*
+ * ip_parse - decode an IPv4 or IPv6 header at @p (version from the first
+ * nibble).  IPv4: ihl >= 5, options skipped, tot_len >= ihl*4.  IPv6: walks
+ * Hop-by-Hop, Routing, Destination Options, Fragment and AH headers; ESP and
+ * No Next Header stop the walk with that proto.  A non-first fragment has no
+ * upper-layer header: its payload is raw fragment data.
+ * Returns PARSE_OK, PARSE_TRUNCATED (header itself cut short),
+ * PARSE_MALFORMED (bad version, ihl, length fields) or PARSE_NOT_MINE.
+ * A packet whose capture is shorter than tot_len is PARSE_OK with
+ * out->truncated set.
+ */
+enum parse_rc ip_parse(const uint8_t *p, size_t len, struct ip_info *out);
+
+#endif
