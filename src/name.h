@@ -37,7 +37,8 @@
  * @p/@len: the raw bytes (no NUL needed); @out must hold NAME_MAX_TEXT bytes.
  * Returns PARSE_OK and sets *outlen, or PARSE_MALFORMED when the name is
  * empty, has an empty label ("a..b", ".a"), a label over 63 bytes, more than
- * 253 bytes, or a NUL byte.  On failure @out holds "".
+ * 253 bytes, or a NUL byte.  On failure @out holds "" (and *outlen is 0).
+ * @outlen may be NULL.
  */
 enum parse_rc name_from_text(const uint8_t *p, size_t len, char *out, size_t *outlen);
 
@@ -46,7 +47,11 @@ enum parse_rc name_from_text(const uint8_t *p, size_t len, char *out, size_t *ou
  * names).  name_begin() resets; name_add_label() appends one label (raw
  * bytes, may contain any byte including '.'); name_end() finishes.  The
  * root name (no labels) yields "" with PARSE_OK: callers decide whether an
- * empty name is reportable.
+ * empty name is reportable.  name_add_label() returns PARSE_MALFORMED for an
+ * empty label, a label over 63 bytes, a name over 253 bytes or a NUL byte;
+ * the error is sticky, @out then holds "" and name_end() returns
+ * PARSE_MALFORMED too.  name_end() NUL-terminates and sets *outlen (may be
+ * NULL).  No allocation; @out is written left to right only.
  */
 struct name_builder {
 	char *out;		/* NAME_MAX_TEXT bytes, caller-owned */
@@ -63,7 +68,11 @@ enum parse_rc name_end(struct name_builder *b, size_t *outlen);
 /*
  * name_unescape - decode a canonical name back to raw bytes ("\DDD" -> byte).
  * Used by tests and tools comparing with other representations.  Returns the
- * number of bytes written to @out (at most @size), or -1 on a bad escape.
+ * number of bytes written to @out (at most @size), or -1 on a bad escape
+ * (not exactly three digits, or a value over 255) or when the result does
+ * not fit in @size bytes.  A '.' separator comes out as a '.' byte, the same
+ * as an escaped "\046": split a name into labels on unescaped dots first
+ * when that difference matters.
  */
 long name_unescape(const char *s, uint8_t *out, size_t size);
 

@@ -24,6 +24,8 @@ enum {
 	DNS_T_OPT = 41, DNS_T_SVCB = 64, DNS_T_HTTPS = 65, DNS_T_ANY = 255,
 };
 
+enum { DNS_C_IN = 1 };
+
 struct dns_header {
 	uint16_t id;
 	uint16_t flags;		/* QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode */
@@ -48,6 +50,7 @@ struct dns_iter {
 	struct dns_header hdr;
 	unsigned q_done;	/* questions returned so far */
 	unsigned rr_done;	/* records returned so far (all sections) */
+	enum parse_rc err;	/* sticky: PARSE_OK while usable, else the first error */
 };
 
 struct dns_question {
@@ -92,7 +95,11 @@ enum parse_rc dns_next_question(struct dns_iter *it, struct dns_question *q);
  * dns_next_rr - decode the next resource record (skipping any questions not
  * yet read).  Returns PARSE_OK, PARSE_NOT_MINE when all records were
  * returned, PARSE_TRUNCATED or PARSE_MALFORMED as above; RDATA lengths are
- * checked against the message and against the type (A = 4, AAAA = 16).
+ * checked against the message and against the type (A = 4, AAAA = 16, both
+ * decoded into @addr for class IN only; a CNAME target, decoded into
+ * @target, must fill RDATA exactly; OPT options must fill RDATA exactly).
+ * @target is "" and @addr all zero for other records.  TTL is the raw
+ * 32-bit value (RFC 2181 §8 clamping is left to the caller).
  */
 enum parse_rc dns_next_rr(struct dns_iter *it, struct dns_rr *rr);
 
