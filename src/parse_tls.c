@@ -291,12 +291,15 @@ static enum parse_rc tls_hello_body(struct span *h, struct tls_hello *out)
 	struct span v;
 	enum parse_rc rc;
 
-	rc = span_need(h, 2 + 32);
+	rc = span_need(h, 2);
 	if (rc != PARSE_OK)
 		return rc;
 	out->legacy_version = cur_u16(&h->c);
 	if (out->legacy_version >> 8 != 3)
 		return PARSE_MALFORMED;
+	rc = span_need(h, 32);
+	if (rc != PARSE_OK)
+		return rc;
 	cur_skip(&h->c, 32);
 
 	rc = span_vec(h, 1, &v);

@@ -29,7 +29,7 @@ struct tls_hello {
 	bool has_ech;			/* encrypted_client_hello present */
 	bool has_alpn;
 	struct bytes alpn;		/* the first protocol name */
-	unsigned n_extensions;
+	unsigned n_extensions;		/* extensions in the block, GREASE not counted */
 };
 
 /*
@@ -38,7 +38,11 @@ struct tls_hello {
  * and compression vectors are length-checked; unknown extensions and GREASE
  * values are skipped.  Returns PARSE_OK; PARSE_NEED_MORE when @len holds a
  * valid prefix of a ClientHello shorter than its declared length;
- * PARSE_NOT_MINE when msg_type is not 1; PARSE_MALFORMED otherwise.
+ * PARSE_NOT_MINE when msg_type is not 1; PARSE_MALFORMED otherwise (a
+ * length past its enclosing structure, an empty host_name, two host_name
+ * entries or two copies of server_name/ALPN/ECH).  Bytes after the declared
+ * end of the message are ignored.  On any result but PARSE_OK, @out is
+ * zeroed.
  */
 enum parse_rc tls_parse_handshake(const uint8_t *p, size_t len, struct tls_hello *out);
 
@@ -49,8 +53,12 @@ enum parse_rc tls_parse_handshake(const uint8_t *p, size_t len, struct tls_hello
  * joined into @scratch (at least TLS_SCRATCH bytes, caller-owned) and the
  * views in @out may point there.  Returns PARSE_OK, PARSE_NEED_MORE (a valid
  * prefix: the record header, the handshake header or the hello is cut),
- * PARSE_NOT_MINE (first byte not 22, or a version major not 3) or
- * PARSE_MALFORMED.
+ * PARSE_NOT_MINE (first byte not 22, or a version major not 3, or the first
+ * handshake message is not a ClientHello) or PARSE_MALFORMED (also for a
+ * hello longer than TLS_SCRATCH, which cannot be joined, and for a record
+ * of another type before the hello is complete).  Bytes after the hello
+ * (further records: ChangeCipherSpec, early data) are ignored.  On any
+ * result but PARSE_OK, @out is zeroed.
  */
 #define TLS_SCRATCH (16384 + 2048)
 enum parse_rc tls_parse_records(const uint8_t *p, size_t len, uint8_t *scratch,
