@@ -260,17 +260,20 @@ static enum parse_rc http_field_line(const struct http_line *l, struct bytes *na
 	return PARSE_OK;
 }
 
-static bool http_eq_ci(struct bytes a, const char *b, size_t blen)
+/* http_eq_ci - ASCII case-insensitive equality (host names, field names). */
+static bool http_eq_ci(struct bytes a, struct bytes b)
 {
 	size_t i;
 
-	if (a.len != blen)
+	if (a.len != b.len)
 		return false;
-	for (i = 0; i < blen; i++)
-		if (ch_lower(a.p[i]) != ch_lower((uint8_t)b[i]))
+	for (i = 0; i < a.len; i++)
+		if (ch_lower(a.p[i]) != ch_lower(b.p[i]))
 			return false;
 	return true;
 }
+
+#define HTTP_LIT(s) ((struct bytes){ .p = (const uint8_t *)(s), .len = sizeof(s) - 1 })
 
 /* What the field lines told us. */
 struct http_head {
@@ -302,11 +305,11 @@ static enum parse_rc http_fields(struct cur *c, struct http_head *h)
 		rc = http_field_line(&l, &name, &value);
 		if (rc != PARSE_OK)
 			return rc;
-		if (!l.complete || !http_eq_ci(name, "host", 4))
+		if (!l.complete || !http_eq_ci(name, HTTP_LIT("host")))
 			continue;
 		/* Two Host lines are only tolerated when they agree (RFC 9112 §3.2:
 		 * a server must reject them; a proxy may pick either). */
-		if (h->has_host && !http_eq_ci(h->host_value, (const char *)value.p, value.len))
+		if (h->has_host && !http_eq_ci(h->host_value, value))
 			return PARSE_MALFORMED;
 		h->has_host = true;
 		h->host_value = value;
@@ -338,7 +341,7 @@ static enum parse_rc http_resolve(const struct http_head *h, struct bytes target
 		rc = http_authority(h->host_value, &out->host, &out->port);
 		if (rc != PARSE_OK)
 			return rc;
-		if (absolute && !http_eq_ci(out->host, (const char *)thost.p, thost.len))
+		if (absolute && !http_eq_ci(out->host, thost))
 			return PARSE_MALFORMED;
 		return PARSE_OK;
 	}
@@ -354,7 +357,7 @@ enum parse_rc http_parse_request(const uint8_t *p, size_t len, struct http_reque
 	bool full = len >= HTTP_MAX_HEAD;
 	struct cur c = cur_init(p, full ? HTTP_MAX_HEAD : len);
 	struct http_head h = { .has_host = false };
-	struct bytes target;
+	struct bytes target, auth;
 	struct http_line l;
 	enum parse_rc rc;
 
@@ -362,7 +365,7 @@ enum parse_rc http_parse_request(const uint8_t *p, size_t len, struct http_reque
 	rc = http_method(&c, &out->method);
 	if (rc != PARSE_OK)
 		goto out;
-	out->is_connect = http_eq_ci(out->method, "CONNECT", 7);
+	out->is_connect = http_eq_ci(out->method, HTTP_LIT("CONNECT"));
 	rc = http_next_line(&c, &l);
 	if (rc == PARSE_OK)
 		rc = http_request_line(&l, &target);
@@ -376,11 +379,10 @@ enum parse_rc http_parse_request(const uint8_t *p, size_t len, struct http_reque
 		goto out;
 	}
 	if (target.p[0] != '/' && !(target.len == 1 && target.p[0] == '*') &&
-	    !http_target_authority(target, &out->host)) {
+	    !http_target_authority(target, &auth)) {
 		rc = PARSE_MALFORMED;
 		goto out;
 	}
-	out->host.len = 0;
 	rc = http_fields(&c, &h);
 	if (rc != PARSE_OK)
 		goto out;

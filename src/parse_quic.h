@@ -4,10 +4,11 @@
  * header protection removed and the payload decrypted (RFC 9001 §5), and
  * the CRYPTO frames (RFC 9000 §19.6) they carry.
  *
- * Versions: 1 (0x00000001), 2 (0x6b3343cf, RFC 9369), IETF drafts 0xff00001b
- * .. 0xff00001d (27-29) and the earlier drafts that share draft-23's salt,
- * and Facebook mvfst 0xfaceb001/0xfaceb002/0xfaceb00e (draft-22/27 salts).
- * Google QUIC (Q0xx) is not parsed (PARSE_NOT_MINE).
+ * Versions: 1 (0x00000001), 2 (0x6b3343cf, RFC 9369), IETF drafts 22-34
+ * (0xff000016 .. 0xff000022: draft-22, draft-23..28, draft-29..32 and, for
+ * 33-34, the v1 salt), and Facebook mvfst 0xfaceb001 (draft-22 salt),
+ * 0xfaceb002 and 0xfaceb00e (draft-23 salt, as mvfst itself and Wireshark
+ * use).  Google QUIC (Q0xx, T05x) is not parsed (PARSE_NOT_MINE).
  *
  * The crypto (HKDF, AES-128-GCM, AES-128-ECB) lives in quic_crypto.c, the
  * only file that includes libcrypto.
@@ -55,10 +56,24 @@ struct quic_initial {
 
 /*
  * quic_sniff - true if @p starts a long-header packet (first byte has the
- * form and fixed bits 0b11xxxxxx) whose version is one quic_parse_initial
- * knows and whose type is Initial.  Cheap; no crypto.
+ * form bit set, 0b1xxxxxxx) whose version is one quic_parse_initial knows
+ * and whose type is Initial.  Cheap; no crypto.  The fixed bit (0x40) is
+ * deliberately not required: RFC 9287 lets a client clear it even in an
+ * Initial, and a filter that insisted on it would be trivially evaded; the
+ * 4-byte version match keeps false positives negligible and the AEAD tag
+ * settles the rest.
  */
 bool quic_sniff(const uint8_t *p, size_t len);
+
+/*
+ * quic_derive_keys - the client Initial keys of @version for the
+ * Destination Connection ID @dcid (RFC 9001 §5.2, RFC 9369 §3.3.1) into
+ * @k, which is marked valid.  Returns 0, -EPROTONOSUPPORT for a version
+ * quic_sniff does not know, -EINVAL for @dcid_len > QUIC_MAX_CID, or an
+ * error of quic_crypto.h.  Never sets errno.
+ */
+int quic_derive_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
+		     struct quic_keys *k);
 
 /*
  * quic_parse_initial - parse one UDP datagram from a client.  Walks every
@@ -73,6 +88,24 @@ bool quic_sniff(const uint8_t *p, size_t len);
  * PARSE_NOT_MINE when the datagram holds no client Initial of a known
  * version; PARSE_MALFORMED when lengths are inconsistent or authentication
  * fails; PARSE_TRUNCATED when the datagram is cut short.
+ *
+ * Details of the contract:
+ * - @keys may be NULL (no cache: keys are derived for every packet).  Keys
+ *   are stored only after they authenticated a packet, so a forged Initial
+ *   never replaces a flow's good keys.  Cached keys whose DCID equals the
+ *   packet's are not re-derived after a failure (that could not help).
+ * - A coalesced packet that fails (bad tag, too short for the header
+ *   protection sample) is skipped by its Length and the walk goes on, as a
+ *   server would do (RFC 9000 §12.2); PARSE_OK then still means "at least
+ *   one Initial authenticated", and everything in @out comes from
+ *   authenticated plaintext only.  A header that cannot be walked (DCID or
+ *   SCID over 20 bytes, Length past the end) ends the walk.
+ * - @out->version/dcid/scid are those of the first decrypted Initial.
+ * - @out->frags point into @scratch, in the order the frames appear; they
+ *   may overlap or leave gaps (reassembly is the caller's job).  Frames
+ *   after one not allowed in an Initial packet (RFC 9000 §12.4) or after a
+ *   malformed frame are ignored; the frames before it are kept.
+ * - On any return other than PARSE_OK, @out holds no frames.
  */
 enum parse_rc quic_parse_initial(const uint8_t *p, size_t len, struct quic_keys *keys,
 				 uint8_t *scratch, struct quic_initial *out);
