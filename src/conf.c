@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * conf.c - the live daemon's configuration: defaults, "key = value" files
+ * and command-line overrides through one table of keys.
+ *
+ * Every value is parsed strictly (first character checked, whole string
+ * consumed, range enforced) so a typo is an error with a line number rather
+ * than a silently different daemon.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+/* Defaults; man/embargo.conf.5.in documents the same numbers. */
+#define DEF_QUEUE_MAXLEN 4096
+#define DEF_MAX_FLOWS 65536
+#define DEF_FLOW_TIMEOUT 120
+#define DEF_BATCH 32
+#define DEF_MARK_MASK 0x0f000000u
+#define DEF_MARK_ACCEPT 0x01000000u
+#define DEF_MARK_LOG 0x02000000u
+#define DEF_MARK_DROP 0x03000000u
+#define DEF_MARK_REJECT 0x04000000u
+
+/* The auto receive buffer: 2 KiB per queued packet, within [1 MiB, 256 MiB]. */
+#define RCVBUF_PER_PACKET 2048u
+#define RCVBUF_AUTO_MIN (1u << 20)
+#define RCVBUF_AUTO_MAX (256u << 20)
+
+#define MAX_QUEUES 64
+
+ATTR_PRINTF(3, 4) static int fail(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errsz) {
+		va_start(ap, fmt);
+		vsnprintf(err, errsz, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+void conf_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fail_open = true;
+	c->queue_maxlen = DEF_QUEUE_MAXLEN;
+	c->max_flows = DEF_MAX_FLOWS;
+	c->flow_timeout = DEF_FLOW_TIMEOUT;
+	c->batch = DEF_BATCH;
+	c->default_policy.action = ACTION_DROP;
+	c->default_policy.enforce_from = POLICY_ALWAYS;
+	c->marks.mask = DEF_MARK_MASK;
+	c->marks.accept = DEF_MARK_ACCEPT;
+	c->marks.log = DEF_MARK_LOG;
+	c->marks.drop = DEF_MARK_DROP;
+	c->marks.reject = DEF_MARK_REJECT;
+}
+
+void conf_free(struct conf *c)
+{
+	for (size_t i = 0; i < c->n_blocklists; i++)
+		free(c->blocklists[i]);
+	free(c->log);
+	free(c->default_category);
+	free(c->path);
+	conf_init(c);
+}
+
+/* ------------------------------------------------------------------ values */
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A 32-bit mark: decimal or 0x-prefixed hexadecimal. */
+static int parse_u32_hex(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		if (!ch_is_xdigit(*s))
+			return -EINVAL;
+		for (; *s; s++) {
+			int d;
+
+			if (!ch_is_xdigit(*s))
+				return -EINVAL;
+			d = ch_is_digit(*s) ? *s - '0' : (ch_lower(*s) - 'a' + 10);
+			v = v << 4 | (uint64_t)d;
+			if (v > UINT32_MAX)
+				return -ERANGE;
+		}
+		*out = (uint32_t)v;
+		return 0;
+	}
+	if (parse_uint(s, 0, UINT32_MAX, &v) < 0)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * A number followed by an optional one-letter unit from @units, each worth
+ * the matching entry of @mult.  "16M" with units "KMG" is 16 << 20.
+ */
+static int parse_scaled(const char *s, const char *units, const uint64_t *mult, uint64_t min,
+			uint64_t max, uint64_t *out)
+{
+	char digits[32];
+	size_t n = strlen(s);
+	uint64_t v, m = 1;
+	const char *u;
+
+	if (n == 0 || n >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, s, n + 1);
+	if (!ch_is_digit(digits[n - 1])) {
+		u = strchr(units, digits[n - 1]);
+		if (!u || n == 1)
+			return -EINVAL;
+		m = mult[u - units];
+		digits[n - 1] = '\0';
+	}
+	if (parse_uint(digits, 0, UINT64_MAX / m, &v) < 0)
+		return -EINVAL;
+	v *= m;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const uint64_t mult[] = { 1, 1024, 1024, 1u << 20, 1u << 20, 1u << 30, 1u << 30 };
+
+	return parse_scaled(s, "bKkMmGg", mult, min, max, out);
+}
+
+static int parse_duration(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const uint64_t mult[] = { 1, 60, 3600, 86400 };
+
+	return parse_scaled(s, "smhd", mult, min, max, out);
+}
+
+int conf_parse_queue(const char *s, uint16_t *first, uint16_t *last)
+{
+	char a[8];
+	const char *dash = strchr(s, '-');
+	uint64_t lo, hi;
+	size_t n;
+
+	if (!dash) {
+		if (parse_uint(s, 0, 65535, &lo) < 0)
+			return -EINVAL;
+		hi = lo;
+	} else {
+		n = (size_t)(dash - s);
+		if (n == 0 || n >= sizeof(a))
+			return -EINVAL;
+		memcpy(a, s, n);
+		a[n] = '\0';
+		if (parse_uint(a, 0, 65535, &lo) < 0 || parse_uint(dash + 1, 0, 65535, &hi) < 0)
+			return -EINVAL;
+		if (hi < lo || hi - lo >= MAX_QUEUES)
+			return -EINVAL;
+	}
+	*first = (uint16_t)lo;
+	*last = (uint16_t)hi;
+	return 0;
+}
+
+static int set_string(char **dst, const char *value)
+{
+	char *s = strdup(value);
+
+	if (!s)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int add_blocklist(struct conf *c, const char *value, const char *base_dir)
+{
+	char *p;
+
+	if (c->n_blocklists == CONF_MAX_BLOCKLISTS)
+		return -E2BIG;
+	if (value[0] != '/' && base_dir && base_dir[0]) {
+		size_t n = strlen(base_dir) + strlen(value) + 2;
+
+		p = malloc(n);
+		if (p)
+			snprintf(p, n, "%s/%s", base_dir, value);
+	} else {
+		p = strdup(value);
+	}
+	if (!p)
+		return -ENOMEM;
+	c->blocklists[c->n_blocklists++] = p;
+	return 0;
+}
+
+/* -------------------------------------------------------------------- keys */
+
+enum key_type {
+	K_QUEUE, K_BLOCKLIST, K_LOG, K_BOOL, K_U32, K_U64, K_SIZE, K_DURATION, K_MARK,
+	K_AS_OF, K_ACTION, K_ENFORCE, K_CATEGORY,
+};
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;			/* offset of the field in struct conf */
+	uint64_t min, max;		/* numeric range */
+	const char *expect;		/* what a valid value looks like */
+};
+
+#define F(field) offsetof(struct conf, field)
+
+static const struct key keys[] = {
+	{ "queue", K_QUEUE, 0, 0, 0, "N or N-M (0-65535, at most 64 queues)" },
+	{ "blocklist", K_BLOCKLIST, 0, 0, 0, "a file or directory path" },
+	{ "log", K_LOG, 0, 0, 0, "a file path, or - for stdout" },
+	{ "fail_open", K_BOOL, F(fail_open), 0, 0, "yes or no" },
+	{ "report_all", K_BOOL, F(report_all), 0, 0, "yes or no" },
+	{ "queue_maxlen", K_U32, F(queue_maxlen), 1, 1u << 20, "packets, 1-1048576" },
+	{ "rcvbuf", K_SIZE, F(rcvbuf), 0, 1u << 30, "bytes (K/M/G suffix), 0 = auto, at most 1G" },
+	{ "max_flows", K_U64, F(max_flows), 16, 1u << 26, "flows per queue, 16-67108864" },
+	{ "flow_timeout", K_DURATION, F(flow_timeout), 1, 86400,
+	  "idle time (s/m/h suffix), 1s-1d" },
+	{ "batch", K_U32, F(batch), 1, 1024, "verdicts per batch, 1-1024" },
+	{ "stats_interval", K_DURATION, F(stats_interval), 0, 86400,
+	  "seconds between statistics lines (s/m/h suffix), 0 = off" },
+	{ "mark_mask", K_MARK, F(marks.mask), 0, 0, "a 32-bit mark, e.g. 0x0f000000" },
+	{ "mark_accept", K_MARK, F(marks.accept), 0, 0, "a 32-bit mark inside mark_mask" },
+	{ "mark_log", K_MARK, F(marks.log), 0, 0, "a 32-bit mark inside mark_mask" },
+	{ "mark_drop", K_MARK, F(marks.drop), 0, 0, "a 32-bit mark inside mark_mask" },
+	{ "mark_reject", K_MARK, F(marks.reject), 0, 0, "a 32-bit mark inside mark_mask" },
+	{ "as_of", K_AS_OF, 0, 0, 0, "an RFC 3339 time, or none" },
+	{ "default_action", K_ACTION, 0, 0, 0, "drop, reject or log" },
+	{ "default_enforce", K_ENFORCE, 0, 0, 0, "an RFC 3339 time, always or never" },
+	{ "default_category", K_CATEGORY, 0, 0, 0, "a category name" },
+};
+
+static const struct key *find_key(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Parse @v for key @k into @c; -EINVAL/-ERANGE/-ENOMEM/-E2BIG. */
+static int set_value(struct conf *c, const struct key *k, const char *v, const char *base_dir)
+{
+	char *base = (char *)c;
+	uint64_t u;
+	int ret;
+
+	switch (k->type) {
+	case K_QUEUE:
+		return conf_parse_queue(v, &c->queue_first, &c->queue_last);
+	case K_BLOCKLIST:
+		return v[0] ? add_blocklist(c, v, base_dir) : -EINVAL;
+	case K_LOG:
+		return v[0] ? set_string(&c->log, v) : -EINVAL;
+	case K_CATEGORY:
+		return v[0] ? set_string(&c->default_category, v) : -EINVAL;
+	case K_BOOL:
+		return parse_bool(v, (bool *)(base + k->off));
+	case K_U32:
+		ret = parse_uint(v, k->min, k->max, &u);
+		if (ret == 0)
+			*(uint32_t *)(void *)(base + k->off) = (uint32_t)u;
+		return ret;
+	case K_U64:
+		ret = parse_uint(v, k->min, k->max, &u);
+		if (ret == 0)
+			*(uint64_t *)(void *)(base + k->off) = u;
+		return ret;
+	case K_SIZE:
+		ret = parse_size(v, k->min, k->max, &u);
+		if (ret == 0)
+			*(uint64_t *)(void *)(base + k->off) = u;
+		return ret;
+	case K_DURATION:
+		ret = parse_duration(v, k->min, k->max, &u);
+		if (ret == 0)
+			*(uint32_t *)(void *)(base + k->off) = (uint32_t)u;
+		return ret;
+	case K_MARK:
+		return parse_u32_hex(v, (uint32_t *)(void *)(base + k->off));
+	case K_AS_OF:
+		if (strcmp(v, "none") == 0 || strcmp(v, "off") == 0) {
+			c->use_as_of = false;
+			c->as_of_us = 0;
+			return 0;
+		}
+		ret = time_parse_rfc3339(v, &c->as_of_us);
+		if (ret == 0)
+			c->use_as_of = true;
+		return ret;
+	case K_ACTION:
+		return action_parse(v, &c->default_policy.action);
+	case K_ENFORCE:
+		if (strcmp(v, "always") == 0) {
+			c->default_policy.enforce_from = POLICY_ALWAYS;
+			return 0;
+		}
+		if (strcmp(v, "never") == 0) {
+			c->default_policy.enforce_from = POLICY_NEVER;
+			return 0;
+		}
+		return time_parse_rfc3339(v, &c->default_policy.enforce_from);
+	}
+	return -EINVAL;
+}
+
+int conf_set(struct conf *c, const char *key, const char *value, const char *base_dir,
+	     char *err, size_t errsz)
+{
+	const struct key *k = find_key(key);
+	int ret;
+
+	if (!k) {
+		fail(err, errsz, "%s: unknown key", key);
+		return -ENOENT;
+	}
+	ret = set_value(c, k, value, base_dir);
+	switch (ret) {
+	case 0:
+		return 0;
+	case -ENOMEM:
+		fail(err, errsz, "%s: out of memory", key);
+		return ret;
+	case -E2BIG:
+		fail(err, errsz, "%s: more than %d entries", key, CONF_MAX_BLOCKLISTS);
+		return -EINVAL;
+	case -ERANGE:
+		return fail(err, errsz, "%s: '%s' is out of range (expected %s)", key, value,
+			    k->expect);
+	default:
+		return fail(err, errsz, "%s: '%s' is not valid (expected %s)", key, value,
+			    k->expect);
+	}
+}
+
+int conf_check(const struct conf *c, char *err, size_t errsz)
+{
+	const struct {
+		const char *name;
+		uint32_t v;
+	} m[] = {
+		{ "mark_accept", c->marks.accept },
+		{ "mark_log", c->marks.log },
+		{ "mark_drop", c->marks.drop },
+		{ "mark_reject", c->marks.reject },
+	};
+
+	if (c->queue_last < c->queue_first || c->queue_last - c->queue_first >= MAX_QUEUES)
+		return fail(err, errsz, "queue: bad range %u-%u", c->queue_first, c->queue_last);
+	if (c->marks.mask == 0)
+		return fail(err, errsz, "mark_mask: must not be 0");
+	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
+		if (m[i].v == 0)
+			return fail(err, errsz, "%s: must not be 0", m[i].name);
+		if (m[i].v & ~c->marks.mask)
+			return fail(err, errsz, "%s: 0x%08x has bits outside mark_mask 0x%08x",
+				    m[i].name, m[i].v, c->marks.mask);
+		for (size_t j = 0; j < i; j++)
+			if (m[j].v == m[i].v)
+				return fail(err, errsz, "%s: same value as %s (0x%08x)",
+					    m[i].name, m[j].name, m[i].v);
+	}
+	return 0;
+}
+
+uint64_t conf_rcvbuf(const struct conf *c)
+{
+	uint64_t b;
+
+	if (c->rcvbuf)
+		return c->rcvbuf;
+	b = (uint64_t)c->queue_maxlen * RCVBUF_PER_PACKET;
+	if (b < RCVBUF_AUTO_MIN)
+		b = RCVBUF_AUTO_MIN;
+	if (b > RCVBUF_AUTO_MAX)
+		b = RCVBUF_AUTO_MAX;
+	return b;
+}
+
+/* -------------------------------------------------------------------- file */
+
+static char *trim(char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n && ch_is_space(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+static bool key_char(int ch)
+{
+	return ch_is_alnum(ch) || ch == '_' || ch == '-';
+}
+
+/*
+ * Split a value off its comment: a '#' at the start or after whitespace
+ * starts one, unless the value is in double quotes ("a #b" keeps the '#').
+ * Returns the value, or NULL if a quote is not closed or text follows it.
+ */
+static char *value_of(char *v)
+{
+	char *end;
+
+	v = trim(v);
+	if (*v == '"') {
+		end = strchr(v + 1, '"');
+		if (!end)
+			return NULL;
+		*end = '\0';
+		end = trim(end + 1);
+		if (*end && *end != '#')
+			return NULL;
+		return v + 1;
+	}
+	if (*v == '#')
+		return v + strlen(v);
+	for (end = v; *end; end++) {
+		if (*end == '#' && (end[-1] == ' ' || end[-1] == '\t')) {
+			*end = '\0';
+			break;
+		}
+	}
+	return trim(v);
+}
+
+struct file_ctx {
+	const char *path;
+	unsigned line;
+	char section[64];
+	const char *base_dir;
+};
+
+static int lfail(const struct file_ctx *f, char *err, size_t errsz, const char *field,
+		 const char *msg)
+{
+	if (field)
+		fail(err, errsz, "%s:%u: %s: %s", f->path, f->line, field, msg);
+	else
+		fail(err, errsz, "%s:%u: %s", f->path, f->line, msg);
+	return -EINVAL;
+}
+
+static int conf_line(struct conf *c, struct file_ctx *f, char *s, char *err, size_t errsz)
+{
+	char key[128], msg[CONF_ERR_LEN];
+	char *eq, *k, *v;
+	size_t n;
+	int ret;
+
+	s = trim(s);
+	if (*s == '\0' || *s == '#')
+		return 0;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+
+		if (!close || *value_of(close + 1) != '\0')
+			return lfail(f, err, errsz, NULL, "section: expected [name]");
+		*close = '\0';
+		k = trim(s + 1);
+		n = strlen(k);
+		if (n == 0 || n >= sizeof(f->section))
+			return lfail(f, err, errsz, NULL, "section: expected [name]");
+		for (size_t i = 0; i < n; i++)
+			if (!key_char(k[i]))
+				return lfail(f, err, errsz, NULL, "section: expected [name]");
+		if (strcmp(k, "embargo") == 0 || strcmp(k, "run") == 0)
+			f->section[0] = '\0';
+		else
+			memcpy(f->section, k, n + 1);
+		return 0;
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return lfail(f, err, errsz, NULL, "expected key = value");
+	*eq = '\0';
+	k = trim(s);
+	if (*k == '\0')
+		return lfail(f, err, errsz, NULL, "missing key before '='");
+	for (char *p = k; *p; p++) {
+		if (!key_char(*p))
+			return lfail(f, err, errsz, k, "bad character in key");
+		if (*p == '-')
+			*p = '_';
+	}
+	if (f->section[0])
+		ret = snprintf(key, sizeof(key), "%s_%s", f->section, k);
+	else
+		ret = snprintf(key, sizeof(key), "%s", k);
+	if (ret < 0 || (size_t)ret >= sizeof(key))
+		return lfail(f, err, errsz, k, "key too long");
+	v = value_of(eq + 1);
+	if (!v)
+		return lfail(f, err, errsz, key, "unterminated quote or text after it");
+	if (*v == '\0')
+		return lfail(f, err, errsz, key, "missing value");
+	ret = conf_set(c, key, v, f->base_dir, msg, sizeof(msg));
+	if (ret < 0) {
+		/* conf_set wrote "key: message"; prefix the position. */
+		fail(err, errsz, "%s:%u: %s", f->path, f->line, msg);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	return 0;
+}
+
+int conf_load(struct conf *c, const char *path, char *err, size_t errsz)
+{
+	struct file_ctx f = { .path = path };
+	char *line = NULL, *dir = NULL, *slash;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+	int ret = 0;
+
+	fp = fopen(path, "re");
+	if (!fp) {
+		ret = -errno;
+		fail(err, errsz, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	dir = strdup(path);
+	if (!dir || set_string(&c->path, path) < 0) {
+		ret = -ENOMEM;
+		fail(err, errsz, "%s: out of memory", path);
+		goto out;
+	}
+	slash = strrchr(dir, '/');
+	if (slash) {
+		slash[slash == dir] = '\0';	/* "/x.conf" -> "/" */
+		f.base_dir = dir;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		f.line++;
+		if (memchr(line, '\0', (size_t)n)) {
+			ret = lfail(&f, err, errsz, NULL, "NUL byte in line");
+			goto out;
+		}
+		ret = conf_line(c, &f, line, err, errsz);
+		if (ret < 0)
+			goto out;
+	}
+	if (ferror(fp)) {
+		ret = -EIO;
+		fail(err, errsz, "%s: read error", path);
+	}
+out:
+	free(line);
+	free(dir);
+	fclose(fp);
+	return ret;
+}
