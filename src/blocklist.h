@@ -25,10 +25,15 @@
  * defaults from struct blocklist_defaults.
  *
  * Domain entries are canonicalised (name.h); a name that fails is an error.
+ * So is anything but letters, digits, '-', '_' and dots in a name (IDNs go
+ * in their punycode form), a name whose last label is all digits that is
+ * not a valid IPv4 address, and a prefix with host bits set.
  * Matching: the longest (most specific) block rule covering the name wins;
- * at the same name an exact rule beats a suffix rule; then, if any allow
- * rule covers the name, the result is "allowed" (no block).  Addresses:
- * longest-prefix match, with allow prefixes winning the same way.
+ * at the same name an exact rule beats a suffix rule (and, for a subdomain,
+ * "*.name" beats "name"); then, if any allow rule covers the name, the
+ * result is "allowed" (no block).  Addresses: longest-prefix match, with
+ * allow prefixes winning the same way.  An entry repeated in the same form
+ * keeps the section where it was first read.
  */
 #ifndef EMBARGO_BLOCKLIST_H
 #define EMBARGO_BLOCKLIST_H
@@ -42,12 +47,20 @@
 
 struct blocklist;	/* opaque, immutable after load */
 
-/* A section: the directives in force for a group of entries. */
+/*
+ * A section: the directives in force for a run of entries of one file.  A
+ * new section starts at the first entry after a directive changed anything.
+ * The counts are of entries as loaded (a repeated entry counts each time).
+ */
 struct bl_section {
 	const char *list;		/* @list */
 	const char *category;		/* @category */
 	struct policy_rule policy;	/* @action, @enforce */
 	const char *file;		/* file the section came from */
+	size_t domains;			/* block entries "name" and "*.name" */
+	size_t exact;			/* block entries "=name" */
+	size_t cidrs;			/* block prefixes and addresses */
+	size_t allows;			/* "@@" entries of any form */
 };
 
 enum bl_rule_kind {
@@ -66,6 +79,12 @@ struct bl_rule {
 	uint32_t line;			/* line in section->file */
 };
 
+/*
+ * Rule pointers stay valid, and keep their address, as long as the
+ * blocklist: they may be kept (e.g. in a flow) until blocklist_free().
+ * When an allow rule overrides, both fields are set: @rule is the block
+ * rule that would have applied, @allowed_by the most specific allow rule.
+ */
 struct bl_match {
 	const struct bl_rule *rule;	/* the block rule that matched, or NULL */
 	const struct bl_rule *allowed_by;	/* set when an allow rule overrode
@@ -87,12 +106,21 @@ struct bl_error {
 	char msg[256];
 };
 
+/* Longest line accepted, in bytes, not counting the line feed. */
+#define BL_LINE_MAX 4096
+
 /*
  * blocklist_load - read every path in @paths (a file, or a directory whose
  * "*.list" files are read in name order) into a new blocklist.
  * @defaults may be NULL (category "default", action drop, enforce always).
  * Returns 0 and sets *out, or a negative errno with @err filled; nothing is
  * allocated on failure.  The caller frees the result with blocklist_free().
+ * Errors: -EINVAL for a syntax error (err->line set, err->msg names the
+ * field, e.g. "@action: invalid action \"block\" (drop, reject or log)"),
+ * the open/read errno for I/O (err->line 0), -ENOMEM.
+ * In a directory, files whose name starts with '.' and anything that is not
+ * a regular file are skipped; a path named explicitly is read whatever its
+ * name (e.g. a disabled "x.list.off").
  */
 int blocklist_load(struct blocklist **out, const char *const *paths, size_t n_paths,
 		   const struct blocklist_defaults *defaults, struct bl_error *err);
@@ -112,14 +140,38 @@ bool blocklist_match_name(const struct blocklist *bl, const char *name, size_t l
 /* blocklist_match_addr - the same for an address (longest prefix). */
 bool blocklist_match_addr(const struct blocklist *bl, const struct addr *a, struct bl_match *m);
 
+/*
+ * Whole-list totals of distinct entries in the index (repeats dropped):
+ * domains = block "name" and "*.name", exact = block "=name", cidrs = block
+ * prefixes, allows = "@@" entries of every form.
+ */
 struct blocklist_stats {
 	size_t domains, exact, cidrs, allows, sections, files;
-	size_t bytes;			/* memory held by the index */
+	size_t bytes;			/* memory held by the index (not counting
+					 * the rule cache, filled on demand at
+					 * 32 bytes per domain rule matched) */
+	size_t duplicates;		/* repeated entries ignored: the first
+					 * one read wins */
+	size_t lists;			/* distinct @list names */
 };
 void blocklist_get_stats(const struct blocklist *bl, struct blocklist_stats *st);
 
 /* Iterate the sections (for start-up lines and reports). */
 size_t blocklist_n_sections(const struct blocklist *bl);
 const struct bl_section *blocklist_section(const struct blocklist *bl, size_t i);
+
+/*
+ * Per-list totals for a start-up line ("kaspersky: 120 domains, ..."):
+ * the sums of the section counts of every section with that @list name,
+ * in order of first appearance.  Owned by the blocklist.
+ */
+struct bl_list_info {
+	const char *name;
+	size_t domains, exact, cidrs, allows;
+	size_t sections;
+	size_t files;			/* files with at least one such section */
+};
+size_t blocklist_n_lists(const struct blocklist *bl);
+const struct bl_list_info *blocklist_list(const struct blocklist *bl, size_t i);
 
 #endif

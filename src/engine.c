@@ -2,44 +2,92 @@
 /*
  * engine.c - the per-packet pipeline: the only file that knows every layer.
  *
- *   frame --link_decap--> IP --ip_parse--> TCP/UDP --flowtab_get--> flow
- *        new flow: server address -> blocklist_match_addr
- *        client payload: DNS questions | TLS SNI | HTTP Host | QUIC SNI
+ *   frame --link_decap--> IP --ip_parse--> [fragments: fragtab] [tunnels:
+ *   GRE/IPIP/6in4/VXLAN/Geneve, decapsulated and processed again] -->
+ *   TCP/UDP --flowtab_get--> flow
+ *        new flow: server address -> blocklist, then learned addresses
+ *        client bytes: DNS questions | TLS SNI | HTTP Host   (TCP, through
+ *                      the stream reassembler when one packet is not enough)
+ *                      QUIC Initial -> CRYPTO stream -> ClientHello SNI
+ *        DNS responses: CNAME chain -> blocked name? -> learn A/AAAA
  *        each name -> name.h form -> blocklist_match_name -> policy_decide
  *        -> event (once per flow and name) -> verdict for this packet
  *
- * Parsers return views into the packet; nothing here allocates per packet
- * except the flow table's capped per-flow name lists.
+ * Parsers return views into the packet.  Per-flow state beyond the flow
+ * entry (a reassembly stream, QUIC keys) is allocated only for flows that
+ * need it, within a global budget.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <pcap/dlt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dnscache.h"
 #include "engine.h"
 #include "flowtab.h"
+#include "frag.h"
 #include "name.h"
 #include "parse_dns.h"
 #include "parse_http.h"
 #include "parse_ip.h"
 #include "parse_l4.h"
 #include "parse_link.h"
+#include "parse_quic.h"
 #include "parse_tls.h"
+#include "parse_tunnel.h"
+#include "reasm.h"
 #include "util.h"
 
 #define DEFAULT_MAX_FLOWS 65536
 #define DEFAULT_FLOW_TIMEOUT_S 120
+#define DEFAULT_STREAM_CAP 16384
+#define DEFAULT_STREAM_MEM (32u << 20)
+#define DEFAULT_FRAG_MAX 1024
+#define DEFAULT_FRAG_MEM (4u << 20)
+#define DEFAULT_FRAG_TIMEOUT_S 30
+#define DEFAULT_LEARNED_MAX 8192
+#define LEARNED_MIN_TTL 60
+#define LEARNED_MAX_TTL 86400
+#define MAX_DEPTH 3			/* nested tunnels / reassembled packets */
+#define MAX_ANSWER_RRS 64		/* answer records kept per response */
+#define MAX_CHAIN 16			/* CNAME hops followed */
+
+/* Per-flow state for flows that need more than one packet. */
+struct flow_ext {
+	struct stream s;		/* client bytes (TCP) or CRYPTO (QUIC) */
+	struct quic_keys qk;
+	bool quic;
+};
+
+struct answer_rr {
+	uint16_t type;
+	uint32_t ttl;
+	char owner[NAME_MAX_TEXT];
+	size_t owner_len;
+	char target[NAME_MAX_TEXT];	/* CNAME */
+	size_t target_len;
+	struct addr a;			/* A / AAAA */
+};
 
 struct engine {
 	struct engine_opts o;
 	const struct blocklist *bl;
 	struct flowtab *ft;
+	struct fragtab *frags;
+	struct dnscache *learned;
+	struct stream_pool pool;
+	uint32_t stream_cap;
 	struct engine_stats st;
 	/* Scratch, reused for every packet (an engine is single-threaded). */
 	struct dns_question q;
+	struct dns_rr rr;
+	struct answer_rr ans[MAX_ANSWER_RRS];
 	char name[NAME_MAX_TEXT];
 	uint8_t tls_scratch[TLS_SCRATCH];
+	uint8_t quic_scratch[QUIC_SCRATCH];
+	struct quic_initial qi;
 };
 
 /* What one packet is, once decoded. */
@@ -50,24 +98,50 @@ struct pkt {
 	struct flow *flow;
 	bool from_client;		/* sent by the flow's client */
 	enum verdict verdict;		/* the strongest verdict this packet earned */
-	bool reject_dns;
 };
+
+static void ext_free(void *ctx, void *p)
+{
+	struct engine *e = ctx;
+	struct flow_ext *x = p;
+
+	stream_release(&x->s, &e->pool);
+	free(x);
+}
+
+static struct flowtab *new_flowtab(struct engine *e)
+{
+	size_t max = e->o.max_flows ? e->o.max_flows : DEFAULT_MAX_FLOWS;
+	uint32_t tmo = e->o.flow_timeout_s ? e->o.flow_timeout_s : DEFAULT_FLOW_TIMEOUT_S;
+	struct flowtab *t = flowtab_new(max, (int64_t)tmo * USEC_PER_SEC);
+
+	if (t)
+		flowtab_set_ext_free(t, ext_free, e);
+	return t;
+}
 
 struct engine *engine_new(const struct engine_opts *o)
 {
 	struct engine *e = calloc(1, sizeof(*e));
-	size_t max;
-	uint32_t tmo;
 
 	if (!e)
 		return NULL;
 	e->o = *o;
 	e->bl = o->bl;
-	max = o->max_flows ? o->max_flows : DEFAULT_MAX_FLOWS;
-	tmo = o->flow_timeout_s ? o->flow_timeout_s : DEFAULT_FLOW_TIMEOUT_S;
-	e->ft = flowtab_new(max, (int64_t)tmo * USEC_PER_SEC);
-	if (!e->ft) {
-		free(e);
+	e->stream_cap = o->stream_cap ? o->stream_cap : DEFAULT_STREAM_CAP;
+	e->pool.max = o->stream_mem ? o->stream_mem : DEFAULT_STREAM_MEM;
+	if (e->o.learned_ip == LEARNED_DEFAULT)
+		e->o.learned_ip = LEARNED_LOG;
+	if (e->o.learned_ech == LEARNED_DEFAULT)
+		e->o.learned_ech = LEARNED_ENFORCE;
+	e->ft = new_flowtab(e);
+	e->frags = fragtab_new(o->frag_max ? o->frag_max : DEFAULT_FRAG_MAX,
+			       o->frag_mem ? o->frag_mem : DEFAULT_FRAG_MEM,
+			       (int64_t)DEFAULT_FRAG_TIMEOUT_S * USEC_PER_SEC);
+	e->learned = dnscache_new(o->learned_max ? o->learned_max : DEFAULT_LEARNED_MAX,
+				  LEARNED_MIN_TTL, LEARNED_MAX_TTL);
+	if (!e->ft || !e->frags || !e->learned) {
+		engine_free(e);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -79,25 +153,28 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	flowtab_free(e->ft);
+	fragtab_free(e->frags);
+	dnscache_free(e->learned);
 	free(e);
 }
 
 void engine_set_blocklist(struct engine *e, const struct blocklist *bl)
 {
 	/*
-	 * Flows remember the rule that matched them; those rules belong to the
-	 * old list, which the caller is about to free.  Start with a clean
-	 * table so no flow points into freed memory and every flow is judged
-	 * by the new list.
+	 * Flows and learned addresses point at rules of the old list, which the
+	 * caller is about to free.  Start them afresh so nothing points into
+	 * freed memory and every flow is judged by the new list.  If the new
+	 * table cannot be allocated the old one is emptied instead.
 	 */
-	size_t max = e->o.max_flows ? e->o.max_flows : DEFAULT_MAX_FLOWS;
-	uint32_t tmo = e->o.flow_timeout_s ? e->o.flow_timeout_s : DEFAULT_FLOW_TIMEOUT_S;
-	struct flowtab *nft = flowtab_new(max, (int64_t)tmo * USEC_PER_SEC);
+	struct flowtab *nft = new_flowtab(e);
 
 	if (nft) {
 		flowtab_free(e->ft);
 		e->ft = nft;
+	} else {
+		flowtab_expire(e->ft, INT64_MAX);
 	}
+	dnscache_clear(e->learned);
 	e->bl = bl;
 }
 
@@ -112,9 +189,18 @@ static int64_t policy_time(const struct engine *e, const struct pkt *k)
 	return e->o.use_as_of ? e->o.as_of_us : k->ts_us;
 }
 
-/* Fill the endpoint fields of @ev from the packet, client as source. */
-static void event_endpoints(const struct pkt *k, struct event *ev)
+static bool is_dns_port(uint16_t port)
 {
+	return port == 53;
+}
+
+/* Fill the endpoint fields of @ev from the packet, client as source. */
+static void event_init(const struct pkt *k, struct event *ev, enum event_type type,
+		       enum app_proto app)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->app = app;
 	if (k->from_client) {
 		ev->src = k->ip.src;
 		ev->dst = k->ip.dst;
@@ -134,6 +220,8 @@ static void event_endpoints(const struct pkt *k, struct event *ev)
 static void emit(struct engine *e, const struct event *ev)
 {
 	e->st.events++;
+	if (ev->type == EV_MATCH)
+		e->st.matches++;
 	if (e->o.on_event)
 		e->o.on_event(e->o.ctx, ev);
 }
@@ -141,15 +229,18 @@ static void emit(struct engine *e, const struct event *ev)
 /*
  * A block rule matched: work out the decision, remember it on the flow and
  * raise this packet's verdict.  DNS over UDP decides per message: one
- * blocked question must not condemn the resolver's whole 5-tuple.
+ * blocked question must not condemn the resolver's whole 5-tuple.  @log_only
+ * turns the action into "log" (learned addresses under a log policy).
  */
 static struct decision apply_match(struct engine *e, struct pkt *k, const struct bl_rule *r,
-				   bool per_message)
+				   bool per_message, bool log_only)
 {
 	struct decision d = policy_decide(&r->section->policy, policy_time(e, k));
 	struct flow *f = k->flow;
 	enum verdict v = VERDICT_ACCEPT;
 
+	if (log_only)
+		d.action = ACTION_LOG;
 	if (!(f->flags & FLOW_MATCHED)) {
 		f->flags |= FLOW_MATCHED;
 		f->match = r;
@@ -168,43 +259,71 @@ static struct decision apply_match(struct engine *e, struct pkt *k, const struct
 	return d;
 }
 
+static bool dns_per_message(const struct pkt *k, enum app_proto app)
+{
+	return app == APP_DNS && k->ip.proto == IPPROTO_UDP;
+}
+
+/*
+ * An ECH hello whose outer name is not blocked, to an address learned from
+ * a blocked name: the address is the only evidence left.
+ */
+static void ech_learned(struct engine *e, struct pkt *k, enum app_proto app, const char *name,
+			size_t len)
+{
+	const struct addr *server = k->from_client ? &k->ip.dst : &k->ip.src;
+	const struct learned *l;
+	struct event ev;
+
+	if (e->o.learned_ech == LEARNED_OFF)
+		return;
+	l = dnscache_lookup(e->learned, server, k->ts_us);
+	if (!l)
+		return;
+	event_init(k, &ev, EV_MATCH, app);
+	ev.name = name;
+	ev.name_len = len;
+	ev.ech = true;
+	ev.rule = &l->rule;
+	ev.learned_from = l->name;
+	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ech == LEARNED_LOG);
+	emit(e, &ev);
+}
+
 /*
  * One canonical name extracted from the packet.  Matching runs every time
  * (a retransmitted query must get the same verdict); the event is raised
- * once per flow and name.
+ * once per flow, name and DNS section.
  */
 static void on_name(struct engine *e, struct pkt *k, enum app_proto app, enum dns_kind dk,
 		    const char *name, size_t len, bool ech)
 {
-	struct bl_match m;
-	bool hit, seen;
-	struct event ev;
+	struct bl_match m = { 0 };
 	struct decision d = { 0 };
+	struct event ev;
+	bool hit, seen;
 
 	if (len == 0)
 		return;
 	hit = e->bl && blocklist_match_name(e->bl, name, len, &m);
 	if (hit)
-		d = apply_match(e, k, m.rule, app == APP_DNS && k->ip.proto == IPPROTO_UDP);
+		d = apply_match(e, k, m.rule, dns_per_message(k, app), false);
 	seen = flowtab_name_seen(e->ft, k->flow, hash64(name, len, (uint64_t)dk));
-	if (seen)
+	if (!seen)
+		e->st.names++;
+	if (ech && !hit && !seen)
+		ech_learned(e, k, app, name, len);
+	if (seen || (!hit && !e->o.report_all))
 		return;
-	e->st.names++;
-	if (!hit && !e->o.report_all)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	event_endpoints(k, &ev);
-	ev.type = hit ? EV_MATCH : EV_NAME;
-	ev.app = app;
+	event_init(k, &ev, hit ? EV_MATCH : EV_NAME, app);
 	ev.name = name;
 	ev.name_len = len;
 	ev.dns = dk;
 	ev.ech = ech;
 	if (hit) {
-		e->st.matches++;
 		ev.rule = m.rule;
 		ev.decision = d;
-	} else if (e->bl) {
+	} else {
 		ev.allowed_by = m.allowed_by;
 	}
 	emit(e, &ev);
@@ -223,7 +342,112 @@ static void on_text_name(struct engine *e, struct pkt *k, enum app_proto app,
 	on_name(e, k, app, DNS_NONE, e->name, len, ech);
 }
 
-/* Every question of a DNS query message (RFC 1035 §4.1.2). */
+/* ---- DNS -------------------------------------------------------------- */
+
+static bool name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/*
+ * A response (RFC 1035 §4.1.3): follow the CNAME chain from the question
+ * through the answer section; the first name on the chain that a block rule
+ * covers makes the response a match, and the A/AAAA records of the chain
+ * are learned for that name.
+ */
+static void inspect_dns_response(struct engine *e, struct pkt *k, struct dns_iter *it)
+{
+	const char *chain[MAX_CHAIN + 1];
+	size_t chain_len[MAX_CHAIN + 1], n_chain = 0, n_ans = 0, i, j;
+	struct bl_match m = { 0 };
+	struct event ev;
+	struct decision d;
+	enum parse_rc rc;
+	bool hit = false;
+	size_t blocked = 0;
+
+	if (it->hdr.qdcount != 1 || dns_rcode(&it->hdr) != 0)
+		return;
+	if (dns_next_question(it, &e->q) != PARSE_OK || !e->q.name_len)
+		return;
+	while (n_ans < MAX_ANSWER_RRS && (rc = dns_next_rr(it, &e->rr)) == PARSE_OK) {
+		struct answer_rr *a = &e->ans[n_ans];
+
+		if (e->rr.section != DNS_SEC_ANSWER)
+			break;
+		if (e->rr.type != DNS_T_CNAME && e->rr.type != DNS_T_A && e->rr.type != DNS_T_AAAA)
+			continue;
+		a->type = e->rr.type;
+		a->ttl = e->rr.ttl;
+		memcpy(a->owner, e->rr.name, e->rr.name_len + 1);
+		a->owner_len = e->rr.name_len;
+		memset(&a->a, 0, sizeof(a->a));
+		if (a->type == DNS_T_CNAME) {
+			memcpy(a->target, e->rr.target, e->rr.target_len + 1);
+			a->target_len = e->rr.target_len;
+		} else if (a->type == DNS_T_A) {
+			a->a.af = AF_INET;
+			memcpy(a->a.a, e->rr.addr, 4);
+		} else {
+			a->a.af = AF_INET6;
+			memcpy(a->a.a, e->rr.addr, 16);
+		}
+		n_ans++;
+	}
+	/* The chain: qname, then each CNAME target, loops cut by MAX_CHAIN. */
+	chain[0] = e->q.name;
+	chain_len[0] = e->q.name_len;
+	n_chain = 1;
+	for (bool grew = true; grew && n_chain <= MAX_CHAIN;) {
+		grew = false;
+		for (i = 0; i < n_ans; i++) {
+			const struct answer_rr *a = &e->ans[i];
+
+			if (a->type == DNS_T_CNAME &&
+			    name_eq(a->owner, a->owner_len, chain[n_chain - 1], chain_len[n_chain - 1])) {
+				chain[n_chain] = a->target;
+				chain_len[n_chain] = a->target_len;
+				n_chain++;
+				grew = true;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < n_chain && !hit; i++) {
+		hit = e->bl && blocklist_match_name(e->bl, chain[i], chain_len[i], &m);
+		blocked = i;
+	}
+	if (!hit)
+		return;
+	d = apply_match(e, k, m.rule, dns_per_message(k, APP_DNS), false);
+	/* Learn the addresses the chain resolves to. */
+	for (i = 0; i < n_ans; i++) {
+		const struct answer_rr *a = &e->ans[i];
+
+		if (a->type == DNS_T_CNAME)
+			continue;
+		for (j = 0; j < n_chain; j++) {
+			if (name_eq(a->owner, a->owner_len, chain[j], chain_len[j])) {
+				dnscache_add(e->learned, &a->a, chain[blocked], chain_len[blocked],
+					     m.rule, a->ttl, k->ts_us);
+				break;
+			}
+		}
+	}
+	if (flowtab_name_seen(e->ft, k->flow,
+			      hash64(chain[blocked], chain_len[blocked], (uint64_t)DNS_ANSWER)))
+		return;
+	e->st.names++;
+	event_init(k, &ev, EV_MATCH, APP_DNS);
+	ev.name = chain[blocked];
+	ev.name_len = chain_len[blocked];
+	ev.dns = DNS_ANSWER;
+	ev.rule = m.rule;
+	ev.decision = d;
+	emit(e, &ev);
+}
+
+/* One DNS message: every question of a query, the CNAME chain of a response. */
 static void inspect_dns_message(struct engine *e, struct pkt *k, const uint8_t *p, size_t len)
 {
 	struct dns_iter it;
@@ -233,8 +457,10 @@ static void inspect_dns_message(struct engine *e, struct pkt *k, const uint8_t *
 		e->st.parse_err_dns++;
 		return;
 	}
-	if (dns_is_response(&it.hdr))
+	if (dns_is_response(&it.hdr)) {
+		inspect_dns_response(e, k, &it);
 		return;
+	}
 	while ((rc = dns_next_question(&it, &e->q)) == PARSE_OK) {
 		/* The root (".") is a valid question but not a name to report. */
 		if (e->q.name_len)
@@ -244,82 +470,260 @@ static void inspect_dns_message(struct engine *e, struct pkt *k, const uint8_t *
 		e->st.parse_err_dns++;
 }
 
-/* DNS over TCP (RFC 1035 §4.2.2): 2-byte length prefix, messages back to back. */
-static void inspect_dns_tcp(struct engine *e, struct pkt *k, const uint8_t *p, size_t len)
+/*
+ * DNS over TCP (RFC 1035 §4.2.2, RFC 7766 §8): 2-byte length prefix, messages
+ * back to back.  Returns the bytes of the complete messages handled.
+ */
+static size_t inspect_dns_tcp(struct engine *e, struct pkt *k, const uint8_t *p, size_t len)
 {
-	while (len >= 2) {
-		size_t mlen = (size_t)p[0] << 8 | p[1];
+	size_t used = 0;
 
-		if (mlen > len - 2)
-			break;		/* split message: needs stream reassembly */
-		inspect_dns_message(e, k, p + 2, mlen);
-		p += 2 + mlen;
-		len -= 2 + mlen;
+	while (len - used >= 2) {
+		size_t mlen = (size_t)p[used] << 8 | p[used + 1];
+
+		if (mlen > len - used - 2)
+			break;
+		inspect_dns_message(e, k, p + used + 2, mlen);
+		used += 2 + mlen;
 	}
+	return used;
 }
 
-static bool is_dns_port(uint16_t port)
-{
-	return port == 53;
-}
+/* ---- TCP streams -------------------------------------------------------- */
 
-/* A TCP segment from the client carrying payload. */
-static void inspect_tcp(struct engine *e, struct pkt *k)
+enum stream_state { ST_NEED_MORE, ST_DONE, ST_GAVE_UP };
+
+/*
+ * The client's first bytes, assembled so far: decide what they are and
+ * extract the name once it is complete.  *used gets the bytes that may be
+ * discarded (DNS messages already inspected).
+ */
+static enum stream_state parse_client_bytes(struct engine *e, struct pkt *k, const uint8_t *p,
+					    size_t len, size_t *used)
 {
-	struct flow *f = k->flow;
-	const uint8_t *p = k->l4.payload.p;
-	size_t len = k->l4.payload.len;
 	enum parse_rc rc;
 
-	if (is_dns_port(k->l4.sport) || is_dns_port(k->l4.dport)) {
-		if (k->from_client)
-			inspect_dns_tcp(e, k, p, len);
-		return;
+	*used = 0;
+	if (is_dns_port(k->l4.dport) || is_dns_port(k->l4.sport)) {
+		*used = inspect_dns_tcp(e, k, p, len);
+		return ST_NEED_MORE;	/* a DNS connection may carry more queries */
 	}
-	if (!k->from_client || (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
-		return;
-	if (tls_sniff(p, len)) {
+	if (len && p[0] == 22) {
 		struct tls_hello h;
 
+		/* Record header cut after its first bytes: wait for the rest. */
+		if (len < 3)
+			return len < 2 || p[1] == 3 ? ST_NEED_MORE : ST_GAVE_UP;
+		if (!tls_sniff(p, len))
+			return ST_GAVE_UP;
 		rc = tls_parse_records(p, len, e->tls_scratch, &h);
-		if (rc == PARSE_OK) {
-			f->flags |= FLOW_NAME_DONE;
-			if (h.has_sni)
-				on_text_name(e, k, APP_TLS, &h.sni, h.has_ech, &e->st.parse_err_tls);
-		} else if (rc == PARSE_MALFORMED) {
+		if (rc == PARSE_NEED_MORE)
+			return ST_NEED_MORE;
+		if (rc != PARSE_OK) {
 			e->st.parse_err_tls++;
-			f->flags |= FLOW_STREAM_GAVE_UP;
+			return ST_GAVE_UP;
 		}
-		return;
+		if (h.has_sni)
+			on_text_name(e, k, APP_TLS, &h.sni, h.has_ech, &e->st.parse_err_tls);
+		return ST_DONE;
 	}
-	if (http_sniff(p, len)) {
+	{
 		struct http_request r;
 
 		rc = http_parse_request(p, len, &r);
-		if (rc == PARSE_OK) {
-			f->flags |= FLOW_NAME_DONE;
-			if (r.host.len)
-				on_text_name(e, k, APP_HTTP, &r.host, false, &e->st.parse_err_http);
-		} else if (rc == PARSE_MALFORMED) {
+		if (rc == PARSE_NEED_MORE)
+			return ST_NEED_MORE;
+		if (rc == PARSE_NOT_MINE)
+			return ST_GAVE_UP;
+		if (rc != PARSE_OK) {
 			e->st.parse_err_http++;
-			f->flags |= FLOW_STREAM_GAVE_UP;
+			return ST_GAVE_UP;
+		}
+		if (r.host.len)
+			on_text_name(e, k, APP_HTTP, &r.host, false, &e->st.parse_err_http);
+		return ST_DONE;
+	}
+}
+
+static struct flow_ext *get_ext(struct engine *e, struct flow *f, uint64_t base)
+{
+	struct flow_ext *x = f->ext;
+
+	if (x)
+		return x;
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		e->st.reasm_nomem++;
+		return NULL;
+	}
+	stream_init(&x->s, base, e->stream_cap);
+	f->ext = x;
+	return x;
+}
+
+static void stream_finished(struct engine *e, struct flow *f, enum stream_state st)
+{
+	f->flags |= st == ST_DONE ? FLOW_NAME_DONE : FLOW_STREAM_GAVE_UP;
+	if (f->ext) {
+		ext_free(e, f->ext);
+		f->ext = NULL;
+	}
+	/* Nothing more to learn from this flow: let it go unqueued. */
+	if (!(f->flags & FLOW_MATCHED))
+		f->flags |= FLOW_FINAL;
+}
+
+/* A TCP segment from the client: feed the stream, parse what is assembled. */
+static void inspect_tcp_client(struct engine *e, struct pkt *k)
+{
+	struct flow *f = k->flow;
+	const uint8_t *p = k->l4.payload.p, *sp;
+	size_t len = k->l4.payload.len, used, contig;
+	enum stream_state st;
+	enum stream_rc src;
+	uint32_t rel;
+	struct flow_ext *x;
+
+	if (k->l4.tcp_flags & TCP_SYN) {
+		/* Data on a SYN (TCP Fast Open) starts at offset 0. */
+		f->isn = k->l4.seq;
+		f->flags |= FLOW_HAVE_ISN;
+	}
+	if (!len || (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
+		return;
+	if (!(f->flags & FLOW_HAVE_ISN)) {
+		/* Picked up mid-stream: the first bytes seen start the stream. */
+		f->isn = k->l4.seq - 1;
+		f->flags |= FLOW_HAVE_ISN;
+	}
+	rel = (k->l4.tcp_flags & TCP_SYN) ? 0 : k->l4.seq - (f->isn + 1);
+	if (rel >= 0x80000000u)
+		return;		/* before the stream start: an old retransmission */
+
+	x = f->ext;
+	if (!x && rel == 0) {
+		/* Fast path: the whole thing is in this one segment. */
+		st = parse_client_bytes(e, k, p, len, &used);
+		if (st != ST_NEED_MORE) {
+			stream_finished(e, f, st);
+			return;
+		}
+		if (used == len)
+			return;	/* only complete DNS messages: nothing to keep */
+	}
+	x = get_ext(e, f, 0);
+	if (!x) {
+		stream_finished(e, f, ST_GAVE_UP);
+		return;
+	}
+	e->st.reasm_segments++;
+	src = stream_add(&x->s, &e->pool, rel, p, len);
+	if (x->s.conflicts)
+		e->st.reasm_conflicts += x->s.conflicts, x->s.conflicts = 0;
+	contig = stream_contig(&x->s, &sp);
+	if (!contig) {
+		if (src != STREAM_OK && src != STREAM_OVERFLOW) {
+			e->st.reasm_gave_up++;
+			stream_finished(e, f, ST_GAVE_UP);
 		}
 		return;
 	}
-	/* The client's first bytes are neither TLS nor HTTP: nothing to name. */
-	f->flags |= FLOW_STREAM_GAVE_UP;
+	st = parse_client_bytes(e, k, sp, contig, &used);
+	if (st != ST_NEED_MORE) {
+		stream_finished(e, f, st);
+		return;
+	}
+	stream_consume(&x->s, used);
+	if (src != STREAM_OK || (x->s.overflow && stream_contig(&x->s, &sp) >= x->s.cap)) {
+		/* Out of room before the name was complete: fail open, counted. */
+		e->st.reasm_gave_up++;
+		stream_finished(e, f, ST_GAVE_UP);
+	}
+}
+
+static void inspect_tcp(struct engine *e, struct pkt *k)
+{
+	if (k->from_client) {
+		inspect_tcp_client(e, k);
+		return;
+	}
+	/* Server side: DNS responses that fit one segment (CNAME learning). */
+	if (is_dns_port(k->l4.sport) && k->l4.payload.len)
+		inspect_dns_tcp(e, k, k->l4.payload.p, k->l4.payload.len);
+}
+
+/* ---- QUIC --------------------------------------------------------------- */
+
+static void inspect_quic(struct engine *e, struct pkt *k)
+{
+	struct flow *f = k->flow;
+	struct flow_ext *x = get_ext(e, f, 0);
+	const uint8_t *sp;
+	size_t contig;
+	enum parse_rc rc;
+	struct tls_hello h;
+
+	if (!x) {
+		stream_finished(e, f, ST_GAVE_UP);
+		return;
+	}
+	x->quic = true;
+	rc = quic_parse_initial(k->l4.payload.p, k->l4.payload.len, &x->qk, e->quic_scratch,
+				&e->qi);
+	if (rc != PARSE_OK) {
+		if (rc != PARSE_NOT_MINE)
+			e->st.parse_err_quic++;
+		return;
+	}
+	for (size_t i = 0; i < e->qi.n_frags; i++) {
+		const struct quic_crypto_frag *fr = &e->qi.frags[i];
+
+		if (stream_add(&x->s, &e->pool, fr->offset, fr->p, fr->len) == STREAM_NOMEM) {
+			e->st.reasm_gave_up++;
+			stream_finished(e, f, ST_GAVE_UP);
+			return;
+		}
+	}
+	contig = stream_contig(&x->s, &sp);
+	if (!contig)
+		return;
+	rc = tls_parse_handshake(sp, contig, &h);
+	if (rc == PARSE_NEED_MORE) {
+		if (x->s.overflow) {
+			e->st.reasm_gave_up++;
+			stream_finished(e, f, ST_GAVE_UP);
+		}
+		return;
+	}
+	if (rc != PARSE_OK) {
+		e->st.parse_err_quic++;
+		stream_finished(e, f, ST_GAVE_UP);
+		return;
+	}
+	if (h.has_sni)
+		on_text_name(e, k, APP_QUIC, &h.sni, h.has_ech, &e->st.parse_err_quic);
+	stream_finished(e, f, ST_DONE);
 }
 
 static void inspect_udp(struct engine *e, struct pkt *k)
 {
-	const uint8_t *p = k->l4.payload.p;
-	size_t len = k->l4.payload.len;
+	struct flow *f = k->flow;
 
 	if (is_dns_port(k->l4.sport) || is_dns_port(k->l4.dport)) {
-		inspect_dns_message(e, k, p, len);
+		inspect_dns_message(e, k, k->l4.payload.p, k->l4.payload.len);
 		return;
 	}
+	if (!k->from_client || (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
+		return;
+	if (f->ext || quic_sniff(k->l4.payload.p, k->l4.payload.len)) {
+		inspect_quic(e, k);
+		return;
+	}
+	/* The client's first datagram is not a QUIC Initial: nothing to name. */
+	stream_finished(e, f, ST_GAVE_UP);
 }
+
+/* ---- flows and packets -------------------------------------------------- */
 
 /*
  * Which side of a new flow is the client?  TCP says it with SYN; otherwise
@@ -336,27 +740,34 @@ static bool sender_is_client(const struct ip_info *ip, const struct l4_info *l4)
 
 static void on_new_flow(struct engine *e, struct pkt *k)
 {
+	const struct addr *server = k->from_client ? &k->ip.dst : &k->ip.src;
+	const struct learned *l;
 	struct bl_match m;
 	struct event ev;
-	const struct addr *server = k->from_client ? &k->ip.dst : &k->ip.src;
-	struct decision d;
 
-	if (!e->bl || !blocklist_match_addr(e->bl, server, &m))
+	if (e->bl && blocklist_match_addr(e->bl, server, &m)) {
+		event_init(k, &ev, EV_MATCH, APP_IP);
+		ev.rule = m.rule;
+		ev.decision = apply_match(e, k, m.rule, false, false);
+		emit(e, &ev);
 		return;
-	d = apply_match(e, k, m.rule, false);
-	memset(&ev, 0, sizeof(ev));
-	event_endpoints(k, &ev);
-	ev.type = EV_MATCH;
-	ev.app = APP_IP;
-	ev.rule = m.rule;
-	ev.decision = d;
-	e->st.matches++;
+	}
+	l = dnscache_lookup(e->learned, server, k->ts_us);
+	if (!l)
+		return;
+	k->flow->flags |= FLOW_LEARNED;
+	if (e->o.learned_ip == LEARNED_OFF)
+		return;
+	event_init(k, &ev, EV_MATCH, APP_IP);
+	ev.rule = &l->rule;
+	ev.learned_from = l->name;
+	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ip == LEARNED_LOG);
 	emit(e, &ev);
 }
 
-static void finish(struct engine *e, struct pkt *k, struct engine_result *res)
+static void count_verdict(struct engine *e, enum verdict v)
 {
-	switch (k->verdict) {
+	switch (v) {
 	case VERDICT_ACCEPT:
 		e->st.verdict_accept++;
 		break;
@@ -367,26 +778,64 @@ static void finish(struct engine *e, struct pkt *k, struct engine_result *res)
 		e->st.verdict_reject++;
 		break;
 	}
-	if (!res)
-		return;
-	res->verdict = k->verdict;
-	res->reject_dns = k->verdict == VERDICT_REJECT && k->flow &&
-			  (is_dns_port(k->l4.dport) || is_dns_port(k->l4.sport));
-	res->flow_final = k->flow && (k->flow->flags & FLOW_FINAL);
-	res->matched = k->flow && (k->flow->flags & FLOW_MATCHED);
-	res->flow_id = k->flow ? k->flow->id : 0;
 }
 
-static void undecodable(struct engine *e, struct pkt *k, struct engine_result *res)
+static void fill_result(const struct pkt *k, struct engine_result *res)
 {
-	e->st.undecodable++;
-	finish(e, k, res);
-	if (res)
-		res->undecodable = true;
+	res->verdict = k->verdict;
+	if (!k->flow)
+		return;
+	res->reject_dns = k->verdict == VERDICT_REJECT &&
+			  (is_dns_port(k->l4.dport) || is_dns_port(k->l4.sport));
+	res->flow_final = (k->flow->flags & FLOW_FINAL) != 0;
+	res->matched = (k->flow->flags & FLOW_MATCHED) != 0;
+	res->flow_id = k->flow->id;
 }
 
-void engine_packet(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len,
-		   struct engine_result *res)
+static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len,
+		       unsigned depth, struct engine_result *res);
+
+/* Inner packets of tunnels: the inner verdict is the outer packet's. */
+static bool try_tunnel(struct engine *e, struct pkt *k, unsigned depth, struct engine_result *res)
+{
+	struct tunnel_inner in;
+	struct l3_view l3;
+	enum parse_rc rc;
+
+	if (k->ip.proto == IPPROTO_IPIP || k->ip.proto == IPPROTO_IPV6) {
+		in.ethernet = false;
+		in.p = k->ip.payload.p;
+		in.len = k->ip.payload.len;
+	} else if (k->ip.proto == IPPROTO_GRE) {
+		if (tunnel_gre(k->ip.payload.p, k->ip.payload.len, &in) != PARSE_OK)
+			return false;
+	} else if (k->ip.proto == IPPROTO_UDP && tunnel_udp_port(k->l4.dport)) {
+		if (k->l4.dport == TUNNEL_PORT_VXLAN)
+			rc = tunnel_vxlan(k->l4.payload.p, k->l4.payload.len, &in);
+		else
+			rc = tunnel_geneve(k->l4.payload.p, k->l4.payload.len, &in);
+		if (rc != PARSE_OK)
+			return false;
+	} else {
+		return false;
+	}
+	if (depth >= MAX_DEPTH) {
+		e->st.undecodable++;
+		return true;
+	}
+	e->st.tunneled++;
+	if (in.ethernet) {
+		if (link_decap(DLT_EN10MB, in.p, in.len, &l3) != PARSE_OK)
+			return true;
+		process_ip(e, k->ts_us, l3.p, l3.len, depth + 1, res);
+	} else {
+		process_ip(e, k->ts_us, in.p, in.len, depth + 1, res);
+	}
+	return true;
+}
+
+static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len,
+		       unsigned depth, struct engine_result *res)
 {
 	struct pkt k;
 	struct flow_key key;
@@ -395,27 +844,48 @@ void engine_packet(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len
 
 	memset(&k, 0, sizeof(k));
 	k.ts_us = ts_us;
-	if (res)
-		memset(res, 0, sizeof(*res));
-	e->st.packets++;
-	e->st.bytes += len;
-
-	if (ip_parse(p, len, &k.ip) != PARSE_OK)
-		return undecodable(e, &k, res);
-	if (k.ip.truncated)
+	if (ip_parse(p, len, &k.ip) != PARSE_OK) {
+		e->st.undecodable++;
+		res->undecodable = true;
+		return;
+	}
+	if (k.ip.truncated && depth == 0)
 		e->st.truncated++;
+	if (k.ip.is_fragment) {
+		const uint8_t *whole;
+		size_t wlen;
+
+		e->st.fragments++;
+		switch (fragtab_add(e->frags, &k.ip, p, len, ts_us, &whole, &wlen)) {
+		case FRAG_DONE:
+			if (depth < MAX_DEPTH)
+				process_ip(e, ts_us, whole, wlen, depth + 1, res);
+			return;
+		case FRAG_NEED_MORE:
+			return;
+		case FRAG_DROPPED:
+			e->st.fragments_dropped++;
+			return;
+		}
+		return;
+	}
+	if (k.ip.proto == IPPROTO_IPIP || k.ip.proto == IPPROTO_IPV6 || k.ip.proto == IPPROTO_GRE) {
+		try_tunnel(e, &k, depth, res);
+		return;
+	}
 	if (k.ip.proto != IPPROTO_TCP && k.ip.proto != IPPROTO_UDP)
-		return finish(e, &k, res);
-	/* A non-first fragment has no transport header; the fragment engine
-	 * reassembles those.  Until then there is nothing to inspect. */
-	if (k.ip.is_fragment && k.ip.frag_off != 0)
-		return finish(e, &k, res);
+		return;
 	if (k.ip.proto == IPPROTO_TCP)
 		rc = tcp_parse(k.ip.payload.p, k.ip.payload.len, &k.l4);
 	else
 		rc = udp_parse(k.ip.payload.p, k.ip.payload.len, &k.l4);
-	if (rc != PARSE_OK && !(rc == PARSE_TRUNCATED && k.ip.proto == IPPROTO_UDP))
-		return undecodable(e, &k, res);
+	if (rc != PARSE_OK && !(rc == PARSE_TRUNCATED && k.ip.proto == IPPROTO_UDP)) {
+		e->st.undecodable++;
+		res->undecodable = true;
+		return;
+	}
+	if (k.ip.proto == IPPROTO_UDP && tunnel_udp_port(k.l4.dport) && try_tunnel(e, &k, depth, res))
+		return;
 
 	flowtab_key(&key, &k.ip.src, k.l4.sport, &k.ip.dst, k.l4.dport, k.ip.proto, &from_lo);
 	k.flow = flowtab_get(e->ft, &key, ts_us, &created);
@@ -429,62 +899,89 @@ void engine_packet(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len
 		e->st.flows++;
 		on_new_flow(e, &k);
 	} else {
-		k.from_client = from_lo == !!(k.flow->flags & FLOW_CLIENT_IS_LO);
+		k.from_client = from_lo == ((k.flow->flags & FLOW_CLIENT_IS_LO) != 0);
 	}
 
 	if (k.flow->flags & FLOW_FINAL) {
 		if (k.flow->verdict_enforced)
 			k.verdict = k.flow->verdict_action == ACTION_REJECT ? VERDICT_REJECT
 									    : VERDICT_DROP;
-		return finish(e, &k, res);
+	} else if (k.ip.proto == IPPROTO_TCP) {
+		inspect_tcp(e, &k);
+	} else if (k.l4.payload.len) {
+		inspect_udp(e, &k);
 	}
-	if (k.l4.payload.len) {
-		if (k.ip.proto == IPPROTO_TCP)
-			inspect_tcp(e, &k);
-		else
-			inspect_udp(e, &k);
-	}
-	finish(e, &k, res);
+	fill_result(&k, res);
+}
+
+void engine_packet(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len,
+		   struct engine_result *res)
+{
+	struct engine_result local;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	e->st.packets++;
+	e->st.bytes += len;
+	process_ip(e, ts_us, p, len, 0, res);
+	count_verdict(e, res->verdict);
 }
 
 void engine_frame(struct engine *e, int dlt, int64_t ts_us, const uint8_t *p, size_t len,
 		  uint32_t wire_len, struct engine_result *res)
 {
+	struct engine_result local;
 	struct l3_view l3;
-	enum parse_rc rc = link_decap(dlt, p, len, &l3);
+	enum parse_rc rc;
 
+	if (!res)
+		res = &local;
 	if (wire_len > len)
 		e->st.truncated++;
+	rc = link_decap(dlt, p, len, &l3);
 	if (rc == PARSE_OK) {
 		engine_packet(e, ts_us, l3.p, l3.len, res);
 		return;
 	}
-	if (res)
-		memset(res, 0, sizeof(*res));
+	memset(res, 0, sizeof(*res));
 	e->st.packets++;
 	e->st.bytes += len;
 	if (rc == PARSE_NOT_MINE) {
 		e->st.not_ip++;
 	} else {
 		e->st.undecodable++;
-		if (res)
-			res->undecodable = true;
+		res->undecodable = true;
 	}
-	e->st.verdict_accept++;
+	count_verdict(e, VERDICT_ACCEPT);
 }
 
 void engine_expire(struct engine *e, int64_t now_us)
 {
 	flowtab_expire(e->ft, now_us);
+	fragtab_expire(e->frags, now_us);
 }
 
 void engine_get_stats(const struct engine *e, struct engine_stats *st)
 {
 	struct flowtab_stats fs;
+	struct fragtab_stats gs;
+	struct dnscache_stats ds;
 
 	*st = e->st;
 	flowtab_get_stats(e->ft, &fs);
+	fragtab_get_stats(e->frags, &gs);
+	dnscache_get_stats(e->learned, &ds);
 	st->flows_active = fs.active;
 	st->flows_evicted = fs.evicted;
 	st->flows_expired = fs.expired;
+	st->flow_bytes = fs.bytes;
+	st->stream_bytes = e->pool.used;
+	st->reasm_denied = e->pool.denied;
+	st->frag_in_progress = gs.in_progress;
+	st->frag_bytes = gs.bytes;
+	st->frag_overlaps = gs.overlaps;
+	st->frag_evicted = gs.evicted + gs.timeouts;
+	st->learned_active = ds.active;
+	st->learned_evicted = ds.evicted;
 }

@@ -21,6 +21,14 @@ struct engine;
 
 typedef void event_fn(void *ctx, const struct event *ev);
 
+/* What to do with a connection to an address learned from a blocked name. */
+enum learned_policy {
+	LEARNED_DEFAULT = 0,		/* the engine's default for the case */
+	LEARNED_OFF,			/* ignore */
+	LEARNED_LOG,			/* event with action "log", no verdict */
+	LEARNED_ENFORCE,		/* the blocked name's own decision */
+};
+
 struct engine_opts {
 	const struct blocklist *bl;
 	bool report_all;		/* emit EV_NAME for unmatched names */
@@ -28,6 +36,18 @@ struct engine_opts {
 	int64_t as_of_us;		/* ... instead of the packet time */
 	size_t max_flows;		/* flow table cap (0: default 65536) */
 	uint32_t flow_timeout_s;	/* idle timeout (0: default 120 s) */
+	uint32_t stream_cap;		/* client bytes reassembled per flow (0: 16 KiB) */
+	size_t stream_mem;		/* all reassembly buffers together (0: 32 MiB) */
+	size_t frag_max;		/* IP datagrams in reassembly (0: 1024) */
+	size_t frag_mem;		/* bytes of IP fragments held (0: 4 MiB) */
+	size_t learned_max;		/* addresses learned from DNS answers (0: 8192) */
+	/*
+	 * Connections to learned addresses: without a name (default: log, since
+	 * CDN addresses are shared), and TLS/QUIC hellos with ECH whose outer
+	 * name is not blocked (default: enforce, the address is the only
+	 * evidence left).
+	 */
+	enum learned_policy learned_ip, learned_ech;
 	event_fn *on_event;		/* may be NULL */
 	void *ctx;
 };
@@ -79,6 +99,11 @@ struct engine_stats {
 	uint64_t names, matches, events;
 	uint64_t flows, flows_active, flows_evicted, flows_expired;
 	uint64_t verdict_accept, verdict_drop, verdict_reject;
+	uint64_t fragments, fragments_dropped, tunneled;
+	uint64_t reasm_segments, reasm_conflicts, reasm_gave_up, reasm_nomem, reasm_denied;
+	uint64_t frag_in_progress, frag_bytes, frag_overlaps, frag_evicted;
+	uint64_t learned_active, learned_evicted;
+	uint64_t flow_bytes, stream_bytes;	/* memory held now */
 };
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
 

@@ -24,6 +24,8 @@ struct flowtab {
 	uint64_t next_id;
 	uint64_t seed;
 	size_t heap_bytes;		/* per-flow name lists */
+	void (*ext_free)(void *ctx, void *ext);
+	void *ext_ctx;
 	struct flowtab_stats st;
 };
 
@@ -66,12 +68,21 @@ struct flowtab *flowtab_new(size_t max, int64_t timeout_us)
 	return t;
 }
 
+void flowtab_set_ext_free(struct flowtab *t, void (*fn)(void *ctx, void *ext), void *ctx)
+{
+	t->ext_free = fn;
+	t->ext_ctx = ctx;
+}
+
 void flowtab_free(struct flowtab *t)
 {
 	if (!t)
 		return;
-	for (uint32_t i = 0; i < t->max; i++)
+	for (uint32_t i = 0; i < t->max; i++) {
 		free(t->e[i].names_heap);
+		if (t->e[i].ext && t->ext_free)
+			t->ext_free(t->ext_ctx, t->e[i].ext);
+	}
 	free(t->e);
 	free(t->bucket);
 	free(t);
@@ -154,6 +165,8 @@ static void remove_entry(struct flowtab *t, uint32_t i)
 		t->heap_bytes -= f->cap_names * sizeof(uint64_t);
 		free(f->names_heap);
 	}
+	if (f->ext && t->ext_free)
+		t->ext_free(t->ext_ctx, f->ext);
 	memset(f, 0, sizeof(*f));
 	f->hnext = t->free_head;
 	t->free_head = i;

@@ -34,6 +34,9 @@ enum flow_state_flags {
 	FLOW_MATCHED = 1U << 2,		/* a block rule matched this flow */
 	FLOW_NAME_DONE = 1U << 3,	/* the stream's name was extracted (TLS/HTTP) */
 	FLOW_STREAM_GAVE_UP = 1U << 4,	/* not TLS/HTTP/DNS: no more to look for */
+	FLOW_HAVE_ISN = 1U << 5,	/* isn holds the client's initial sequence */
+	FLOW_LEARNED = 1U << 6,		/* the server address was learned from DNS */
+	FLOW_TUNNEL = 1U << 7,		/* outer flow of a tunnel: never inspected */
 };
 
 #define FLOW_INLINE_NAMES 4
@@ -48,7 +51,9 @@ struct flow {
 	enum action verdict_action;	/* once FLOW_MATCHED and enforced */
 	bool verdict_enforced;
 	const struct bl_rule *match;	/* first matched rule, if any */
-	const char *match_name;		/* not owned; for reports only (may be NULL) */
+	uint32_t isn;			/* client ISN (FLOW_HAVE_ISN) */
+	void *ext;			/* engine state for reassembly/QUIC, owned
+					 * through the table's ext_free callback */
 	/* names already reported for this flow (hashes) */
 	uint32_t n_names, cap_names;
 	uint64_t names_inline[FLOW_INLINE_NAMES];
@@ -61,6 +66,12 @@ struct flowtab;
 
 /* flowtab_new - @max entries (>= 16), @timeout_us idle time.  NULL + errno on failure. */
 struct flowtab *flowtab_new(size_t max, int64_t timeout_us);
+
+/*
+ * flowtab_set_ext_free - @fn(@ctx, ext) is called for a non-NULL flow->ext
+ * whenever a flow leaves the table (eviction, expiry, flowtab_free).
+ */
+void flowtab_set_ext_free(struct flowtab *t, void (*fn)(void *ctx, void *ext), void *ctx);
 void flowtab_free(struct flowtab *t);
 
 /*

@@ -32,7 +32,7 @@ struct dns_header {
 	uint16_t qdcount, ancount, nscount, arcount;
 };
 
-static inline bool dns_is_response(const struct dns_header *h) { return h->flags & 0x8000; }
+static inline bool dns_is_response(const struct dns_header *h) { return (h->flags & 0x8000) != 0; }
 static inline unsigned dns_opcode(const struct dns_header *h) { return (h->flags >> 11) & 0xf; }
 static inline unsigned dns_rcode(const struct dns_header *h) { return h->flags & 0xf; }
 

@@ -217,7 +217,7 @@ malformed:
  */
 static enum parse_rc ip6_parse(struct cur *c, struct ip_info *out)
 {
-	size_t caplen = cur_left(c);
+	size_t caplen = cur_left(c), body;
 	uint32_t plen;
 	uint8_t nh;
 	bool bad = false;
@@ -243,6 +243,7 @@ static enum parse_rc ip6_parse(struct cur *c, struct ip_info *out)
 	out->tot_len = IP6_HDR + plen;
 	out->truncated = caplen < out->tot_len;
 	cur_limit(c, plen);
+	body = cur_left(c);
 	ip6_walk(c, nh, out, &bad);
 	if (bad)
 		return PARSE_MALFORMED;
@@ -250,7 +251,7 @@ static enum parse_rc ip6_parse(struct cur *c, struct ip_info *out)
 	 * its length inside a complete packet. */
 	if (!cur_ok(c))
 		return out->truncated ? PARSE_TRUNCATED : PARSE_MALFORMED;
-	out->hdr_len = (uint16_t)(IP6_HDR + (plen - (out->tot_len - IP6_HDR)));
+	out->hdr_len = (uint16_t)(IP6_HDR + (body - cur_left(c)));
 	out->payload.p = cur_ptr(c);
 	out->payload.len = cur_left(c);
 	return PARSE_OK;

@@ -383,7 +383,8 @@ static enum parse_rc decap_nflog(struct cur *c, struct l3_view *out)
 		/* The last TLV of a frame may come without its padding. */
 		cur_skip(c, pad < cur_left(c) ? pad : cur_left(c));
 	}
-	return PARSE_NOT_MINE;
+	/* 1-3 bytes left: a TLV header cut short.  None: no packet was logged. */
+	return cur_left(c) ? PARSE_TRUNCATED : PARSE_NOT_MINE;
 }
 
 enum parse_rc link_decap(int dlt, const uint8_t *p, size_t len, struct l3_view *out)

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "parse_tls.h"
-#include "tap.h"
+#include "../tap.h"
 #include "util.h"
 
-#define BLD_MAX 40000
+#define BLD_MAX 70000
 #define BLD_LENS 128
 
 struct bld {
@@ -256,7 +256,8 @@ static size_t wrap(uint8_t *out, const uint8_t *msg, size_t mlen, const size_t *
 		n += to - from;
 		from = to;
 	}
-	memcpy(out + n, tail, tlen);
+	if (tlen)
+		memcpy(out + n, tail, tlen);
 	return n + tlen;
 }
 
@@ -269,6 +270,7 @@ struct res {
 	unsigned n_ext;
 	uint16_t version;
 	int sni_where;		/* 1: in the input, 2: in the scratch, 0: neither */
+	bool scratch_used;	/* some byte of the scratch was written */
 };
 
 static uint8_t *scratch;
@@ -296,6 +298,8 @@ static struct res run(const uint8_t *p, size_t n, bool records)
 		else if (h.sni.p >= scratch && h.sni.p + h.sni.len <= scratch + TLS_SCRATCH)
 			r.sni_where = 2;
 	}
+	for (size_t i = 0; i < TLS_SCRATCH && !r.scratch_used; i++)
+		r.scratch_used = scratch[i] != 0xee;
 	if (h.has_alpn && h.alpn.len < sizeof(r.alpn))
 		memcpy(r.alpn, h.alpn.p, h.alpn.len);
 	free(copy);
@@ -439,6 +443,7 @@ static void test_variant(unsigned vi)
 		r = run(wire, n, true);
 		is_int(PARSE_OK, r.rc, "%s: OK", what);
 		is_str(h->sni ? h->sni : "", r.sni, "%s: sni", what);
+		is_int(ncuts > 0, r.scratch_used, "%s: scratch %s", what, ncuts ? "used" : "untouched");
 		if (h->sni)
 			is_int(ncuts ? 2 : 1, r.sni_where, "%s: sni view in %s", what,
 			       ncuts ? "scratch" : "input (no copy)");
@@ -514,6 +519,7 @@ enum {
 	X_ALPN_EMPTY_LIST,
 	X_ECH_DUP,
 	X_GREASE_ONLY,
+	X_NEAR_GREASE,	/* 0x1a0a, 0x0a1b: not GREASE */
 };
 
 static void hand_sni_ext(struct bld *b, const char *a, uint8_t ta, const char *c, int mode)
@@ -589,6 +595,8 @@ static void hand_build(struct bld *b, const struct hand *t)
 			put_mem(b, "\xfe\x0d\x00\x01\x01\xfe\x0d\x00\x01\x01", 10);
 		if (t->ext == X_GREASE_ONLY)
 			put_mem(b, "\x0a\x0a\x00\x00\xfa\xfa\x00\x01\x00", 9);
+		if (t->ext == X_NEAR_GREASE)
+			put_mem(b, "\x1a\x0a\x00\x00\x0a\x1b\x00\x00", 8);
 		close_(b);
 		if (t->ext == X_TRAILING)
 			put(b, 0, 1);
@@ -604,7 +612,7 @@ static void test_malformed_table(void)
 		{ "session_id of 33", 33, 2, 1, 0, X_SNI, PARSE_MALFORMED, NULL },
 		{ "cipher_suites empty", 0, 0, 1, 0, X_SNI, PARSE_MALFORMED, NULL },
 		{ "cipher_suites odd", 0, 3, 1, 0, X_SNI, PARSE_MALFORMED, NULL },
-		{ "cipher_suites 65534", 0, 65534, 1, 0, X_NONE, PARSE_OK, NULL },
+		{ "cipher_suites 16000", 0, 16000, 1, 0, X_SNI, PARSE_OK, "a.example" },
 		{ "compression empty", 0, 2, 0, 0, X_SNI, PARSE_MALFORMED, NULL },
 		{ "compression 255", 0, 2, 255, 0, X_SNI, PARSE_OK, "a.example" },
 		{ "legacy_version 2.0", 0, 2, 1, 0x0200, X_SNI, PARSE_MALFORMED, NULL },
@@ -629,6 +637,7 @@ static void test_malformed_table(void)
 		{ "ALPN empty list", 0, 2, 1, 0, X_ALPN_EMPTY_LIST, PARSE_MALFORMED, NULL },
 		{ "two ECH extensions", 0, 2, 1, 0, X_ECH_DUP, PARSE_MALFORMED, NULL },
 		{ "only GREASE extensions", 0, 2, 1, 0, X_GREASE_ONLY, PARSE_OK, NULL },
+		{ "extensions almost GREASE", 0, 2, 1, 0, X_NEAR_GREASE, PARSE_OK, NULL },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
@@ -640,8 +649,12 @@ static void test_malformed_table(void)
 		r = run(wire, n, true);
 		is_int(t[i].rc, r.rc, "%s: %s", t[i].what, parse_rc_str(t[i].rc));
 		is_str(t[i].sni ? t[i].sni : "", r.sni, "%s: sni", t[i].what);
+		is_int(t[i].rc, run(B.b, B.n, false).rc, "%s: handshake alone %s", t[i].what,
+		       parse_rc_str(t[i].rc));
 		if (t[i].ext == X_GREASE_ONLY)
 			is_int(0, r.n_ext, "%s: GREASE not counted", t[i].what);
+		if (t[i].ext == X_NEAR_GREASE)
+			is_int(2, r.n_ext, "%s: both counted", t[i].what);
 		if (t[i].ext == X_SNI_OTHER)
 			is_int(1, r.n_ext, "%s: one extension", t[i].what);
 		/* A malformed hello is malformed in every prefix that shows the fault,
@@ -653,6 +666,21 @@ static void test_malformed_table(void)
 				oks += run(wire, k, true).rc == PARSE_OK;
 			is_int(0, oks, "%s: no prefix is OK", t[i].what);
 		}
+	}
+
+	/* The largest cipher_suites vector: only the handshake parser can take it,
+	 * records of it would not fit the scratch. */
+	{
+		struct hand big = { "cipher_suites 65534", 0, 65534, 1, 0, X_NONE, PARSE_OK, NULL };
+		size_t cuts[4] = { 16000, 32000, 48000, 64000 }, n;
+
+		hand_build(&B, &big);
+		is_int(PARSE_OK, run(B.b, B.n, false).rc, "cipher_suites 65534: handshake OK");
+		B.b[4 + 2 + 32 + 1 + 1] = 0xfd;	/* cipher_suites length 65533: odd */
+		is_int(PARSE_MALFORMED, run(B.b, B.n, false).rc, "cipher_suites 65533: MALFORMED");
+		n = wrap(wire, B.b, B.n, cuts, 4, NULL, 0);
+		is_int(PARSE_MALFORMED, run(wire, n, true).rc,
+		       "cipher_suites 65534 in records: MALFORMED (over the scratch)");
 	}
 }
 
@@ -731,6 +759,10 @@ static void test_records(void)
 	build_hello(&B, &h);
 	cut = B.n / 2;
 	n = wrap(wire, B.b, B.n, &cut, 1, NULL, 0);
+	r = run(wire, 5 + cut, true);
+	ok(r.rc == PARSE_NEED_MORE && !r.scratch_used, "2 records, only the first here: no copy");
+	r = run(wire, 5 + cut + 5 + 1, true);
+	ok(r.rc == PARSE_NEED_MORE && r.scratch_used, "2 records, a byte of the second: joined");
 	wire[5 + cut] = 20;	/* the second record becomes ChangeCipherSpec */
 	is_int(PARSE_MALFORMED, run(wire, n, true).rc, "CCS record inside the hello: MALFORMED");
 	is_int(PARSE_MALFORMED, run(wire, 5 + cut + 1, true).rc,
