@@ -201,8 +201,6 @@ static int grow(void **p, size_t *cap, size_t n, size_t elem)
 static int section(struct loader *ld, uint32_t *idx)
 {
 	struct blocklist *bl = ld->bl;
-	size_t cap = bl->cap_sec;
-	int ret;
 
 	if (ld->sec >= 0) {
 		*idx = (uint32_t)ld->sec;
@@ -210,14 +208,22 @@ static int section(struct loader *ld, uint32_t *idx)
 	}
 	if (bl->n_sec >= UINT32_MAX)
 		return -E2BIG;
-	ret = grow((void **)&bl->sec, &cap, bl->n_sec, sizeof(*bl->sec));
-	if (ret < 0)
-		return ret;
-	cap = bl->cap_sec;
-	ret = grow((void **)&bl->sec_s, &cap, bl->n_sec, sizeof(*bl->sec_s));
-	if (ret < 0)
-		return ret;
-	bl->cap_sec = cap;
+	if (bl->n_sec == bl->cap_sec) {
+		size_t cap = bl->cap_sec ? bl->cap_sec * 2 : 16;
+		struct bl_section *sec;
+		struct sec_strs *ss;
+
+		/* Growing one array and not the other is harmless: cap_sec stays the smaller. */
+		sec = realloc(bl->sec, cap * sizeof(*sec));
+		if (!sec)
+			return -ENOMEM;
+		bl->sec = sec;
+		ss = realloc(bl->sec_s, cap * sizeof(*ss));
+		if (!ss)
+			return -ENOMEM;
+		bl->sec_s = ss;
+		bl->cap_sec = cap;
+	}
 	memset(&bl->sec[bl->n_sec], 0, sizeof(*bl->sec));
 	bl->sec[bl->n_sec].policy = ld->policy;
 	bl->sec_s[bl->n_sec] = (struct sec_strs){
@@ -492,7 +498,7 @@ static int do_directive(struct loader *ld, char *const *tok, const size_t *tl, i
 static int do_line(struct loader *ld, char *s, size_t len)
 {
 	char *tok[3];
-	size_t tl[3], i;
+	size_t tl[3], i, start;
 	int ntok = 0;
 
 	if (memchr(s, '\0', len))
@@ -515,11 +521,11 @@ static int do_line(struct loader *ld, char *s, size_t len)
 			i++;
 		if (i == len)
 			break;
-		tok[ntok] = s + i;
+		start = i;
 		while (i < len && !ch_is_space(s[i]))
 			i++;
-		tl[ntok] = (size_t)(tok[ntok] - s);
-		tl[ntok] = i - tl[ntok];
+		tok[ntok] = s + start;
+		tl[ntok] = i - start;
 		s[i] = '\0';
 		ntok++;
 		if (i < len)
@@ -584,7 +590,7 @@ static int start_file(struct loader *ld, const char *path)
 static int load_fd(struct loader *ld, int fd, char *buf)
 {
 	size_t have = 0, start, len;
-	bool eof = false;
+	bool eof = false, first = true;
 	ssize_t n;
 	char *nl;
 	int ret;
@@ -600,8 +606,11 @@ static int load_fd(struct loader *ld, int fd, char *buf)
 		have += (size_t)n;
 		start = 0;
 		/* A UTF-8 byte order mark is an editor's doing, not content. */
-		if (ld->line == 0 && have >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-			start = 3;
+		if (first && (have >= 3 || eof || memchr(buf, '\n', have))) {
+			first = false;
+			if (have >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+				start = 3;
+		}
 		while ((nl = memchr(buf + start, '\n', have - start))) {
 			len = (size_t)(nl - (buf + start));
 			ld->line++;
@@ -622,8 +631,6 @@ static int load_fd(struct loader *ld, int fd, char *buf)
 		}
 		memmove(buf, buf + start, len);
 		have = len;
-		if (ld->line == 0 && start)
-			ld->line = 0;
 	}
 	return 0;
 }

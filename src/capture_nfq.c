@@ -149,6 +149,8 @@ static void put_verdict(struct capture_nfq *q, uint32_t id, int verdict, bool se
 		}
 	} else if (verdict == NF_DROP) {
 		q->st.dropped++;
+	} else {
+		q->st.repeated++;
 	}
 	nlh = put_msg(q, NFQNL_MSG_VERDICT);
 	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
@@ -183,6 +185,19 @@ static uint32_t hdr_id(const struct nlattr *a, uint16_t *hw_proto, uint8_t *hook
 	if (hook)
 		*hook = h.hook;
 	return ntohl(h.packet_id);
+}
+
+static int nf_verdict(enum capture_action a)
+{
+	switch (a) {
+	case CAPTURE_ACCEPT:
+		return NF_ACCEPT;
+	case CAPTURE_DROP:
+		return NF_DROP;
+	case CAPTURE_REPEAT:
+		return NF_REPEAT;
+	}
+	return NF_DROP;
 }
 
 /* One NFQNL_MSG_PACKET; returns 1 (a packet was handled) or 0. */
@@ -236,7 +251,7 @@ static int handle_packet(struct capture_nfq *q, const struct nlmsghdr *nlh, capt
 	p.now_us = now;
 
 	fn(ctx, &p, &v);
-	put_verdict(q, p.id, v.action == CAPTURE_DROP ? NF_DROP : NF_ACCEPT, v.set_mark, v.mark);
+	put_verdict(q, p.id, nf_verdict(v.action), v.set_mark, v.mark);
 	return 1;
 }
 

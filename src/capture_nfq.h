@@ -48,6 +48,8 @@ struct capture_pkt {
 enum capture_action {
 	CAPTURE_ACCEPT = 0,
 	CAPTURE_DROP,
+	CAPTURE_REPEAT,			/* NF_REPEAT: run the hook again (with the
+					 * new mark, for rules that act on it) */
 };
 
 /* The callback's answer; preset to accept with the mark unchanged. */
@@ -103,6 +105,7 @@ struct capture_nfq_stats {
 	uint64_t gso;			/* NFQA_SKB_GSO packets */
 	uint64_t csum_notready;		/* NFQA_SKB_CSUMNOTREADY packets */
 	uint64_t accepted, dropped;	/* verdicts */
+	uint64_t repeated;		/* NF_REPEAT verdicts (raced included) */
 	uint64_t marked;		/* verdicts that set a mark */
 	uint64_t verdict_msgs;		/* verdict messages sent */
 	uint64_t batch_msgs;		/* ... of which batch verdicts */

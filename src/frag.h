@@ -32,13 +32,19 @@
  * A discarded datagram's key is remembered for one timeout after the
  * discard: its later fragments keep returning FRAG_DROPPED, so a caller that
  * drops FRAG_DROPPED fragments keeps the receiver from completing it either.
- * A datagram evicted to respect max_bytes is remembered the same way.
+ * A datagram evicted to respect max_bytes is remembered too (its buffers
+ * are freed, the small entry stays until its own timeout or until the
+ * space is needed as well).  A datagram evicted to respect max_datagrams is
+ * forgotten entirely: its later fragments start a new datagram that can
+ * never complete and times out.
  *
  * Memory: the table itself is a small struct plus a hash index of pointers
  * sized for @max_datagrams.  Everything else is allocated per datagram (an
  * entry, a data buffer grown up to the datagram's size, a sorted list of
  * fragment extents), counted in `bytes`, and freed on completion, expiry or
- * eviction.  `bytes` never exceeds @max_bytes after a call returns.
+ * eviction.  `bytes` never exceeds @max_bytes after a call returns; the one
+ * output buffer handed out by the last FRAG_DONE (at most 65535 + 60 bytes)
+ * is not counted.
  *
  * Single-threaded: one table per thread, no locking.
  */

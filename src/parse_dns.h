@@ -4,9 +4,10 @@
  * records, with names decoded into canonical text (name.h).
  *
  * Zero allocations: the caller provides the name buffers.  Names may use
- * compression pointers (RFC 1035 §4.1.4) in any section; a pointer must
- * point inside the message, and at most DNS_MAX_HOPS pointers are followed
- * per name, so loops end as PARSE_MALFORMED.
+ * compression pointers (RFC 1035 §4.1.4) in any section, forwards or
+ * backwards; a pointer must point inside the message and past the 12-byte
+ * header, and at most DNS_MAX_HOPS pointers are followed per name, so loops
+ * end as PARSE_MALFORMED.  Bytes after the last counted record are ignored.
  */
 #ifndef EMBARGO_PARSE_DNS_H
 #define EMBARGO_PARSE_DNS_H

@@ -309,8 +309,11 @@ static enum parse_rc http_fields(struct cur *c, struct http_head *h)
 			continue;
 		/* Two Host lines are only tolerated when they agree (RFC 9112 §3.2:
 		 * a server must reject them; a proxy may pick either). */
-		if (h->has_host && !http_eq_ci(h->host_value, value))
-			return PARSE_MALFORMED;
+		if (h->has_host) {
+			if (!http_eq_ci(h->host_value, value))
+				return PARSE_MALFORMED;
+			continue;
+		}
 		h->has_host = true;
 		h->host_value = value;
 	}

@@ -159,7 +159,9 @@ static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
 {
 	unsigned int n;
 
-	for (n = 0; n < IP6_MAX_EXT; n++) {
+	/* n counts the extension headers seen so far; each branch that would
+	 * take one more past IP6_MAX_EXT gives up instead. */
+	for (n = 0;; n++) {
 		uint8_t next, hel;
 
 		switch (nh) {
@@ -173,16 +175,22 @@ static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
 		case IPPROTO_MOBILITY:
 		case IPPROTO_HIP:
 		case IPPROTO_SHIM6:
+			if (n == IP6_MAX_EXT)
+				goto malformed;
 			next = cur_u8(c);
 			hel = cur_u8(c);
 			cur_skip(c, hel * 8u + 6);
 			break;
 		case IPPROTO_AH:
+			if (n == IP6_MAX_EXT)
+				goto malformed;
 			next = cur_u8(c);
 			hel = cur_u8(c);
 			cur_skip(c, hel * 4u + 6);
 			break;
 		case IPPROTO_FRAGMENT:
+			if (n == IP6_MAX_EXT)
+				goto malformed;
 			next = cur_u8(c);
 			if (ip6_frag(c, out)) {
 				out->proto = next;

@@ -15,7 +15,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ATTR_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define ATTR_NORETURN __attribute__((noreturn))
-#define ATTR_UNUSED __attribute__((unused))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

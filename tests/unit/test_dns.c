@@ -682,7 +682,8 @@ static void test_rdlength(void)
 		patched(cname_rdlen + 1, 0, PARSE_MALFORMED, "CNAME RDLENGTH zero");
 		patched(cname_rdlen + 2 + 11 + 1, 11, PARSE_MALFORMED,
 			"CNAME target pointer into the header");
-		patched(cname_rdlen + 2 + 11 + 1, 12, PARSE_OK, "CNAME target pointer to the QNAME");
+		patched(cname_rdlen + 2 + 11 + 1, 12, PARSE_OK,
+			"CNAME target pointer to the QNAME");
 		patched(cname_rdlen + 2, 0x41, PARSE_MALFORMED, "CNAME target label type 0x40");
 		patched(opt_rdlen + 2 + 3, 9, PARSE_MALFORMED, "OPT option one over");
 		patched(opt_rdlen + 2 + 3, 7, PARSE_MALFORMED, "OPT option one short");
@@ -790,7 +791,8 @@ static uint32_t rnd(uint32_t n)
 /* A random label byte: mostly hostname characters, sometimes anything. */
 static uint8_t rnd_byte(bool nul)
 {
-	static const char alpha[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
 
 	if (rnd(5))
 		return (uint8_t)alpha[rnd(sizeof(alpha) - 1)];
@@ -985,13 +987,14 @@ static ldns_pkt *rnd_pkt(bool response, bool nul)
 	return pkt;
 }
 
-/* Compare the last walk() with the packet ldns built; count mismatches. */
+/* Count one mismatch in a local "bad" and say what it was. */
 #define MISS(...)                       \
 	do {                            \
 		bad++;                  \
 		diag(__VA_ARGS__);      \
 	} while (0)
 
+/* Compare the last walk() with the packet ldns built; count mismatches. */
 static int compare_pkt(const ldns_pkt *pkt)
 {
 	ldns_rr_list *secs[3] = { ldns_pkt_answer(pkt), ldns_pkt_authority(pkt),
@@ -1011,13 +1014,14 @@ static int compare_pkt(const ldns_pkt *pkt)
 		const ldns_rr *q = ldns_rr_list_rr(ql, i);
 
 		if (!same_name(res.q[i].name, ldns_rr_owner(q)) ||
-		    res.q[i].qtype != ldns_rr_get_type(q) || res.q[i].qclass != ldns_rr_get_class(q))
+		    res.q[i].qtype != ldns_rr_get_type(q) ||
+		    res.q[i].qclass != ldns_rr_get_class(q))
 			MISS("question %u differs: \"%s\"", i, res.q[i].name);
 	}
 	for (size_t s = 0; s < ARRAY_SIZE(secs); s++) {
 		ldns_rr_list *l = secs[s];
 
-		for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++, k++) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(l) && k < MAXRR; i++, k++) {
 			const ldns_rr *rr = ldns_rr_list_rr(l, i);
 			const struct dns_rr *got = &res.rr[k];
 			const ldns_rdf *rd = ldns_rr_rdf(rr, 0);
@@ -1050,7 +1054,7 @@ static int compare_pkt(const ldns_pkt *pkt)
 			}
 		}
 	}
-	if (edns) {
+	if (edns && k < MAXRR) {
 		const struct dns_rr *opt = &res.rr[k];
 		const ldns_rdf *data = ldns_pkt_edns_data(pkt);
 
@@ -1212,7 +1216,8 @@ static void test_mutations(void)
 
 				if (strlen(rr->name) != rr->name_len ||
 				    strlen(rr->target) != rr->target_len ||
-				    rr->rdata.p < res.copy || rr->rdata.p + rr->rdata.len > res.copy + n ||
+				    rr->rdata.p < res.copy ||
+				    rr->rdata.p + rr->rdata.len > res.copy + n ||
 				    (rr->type == DNS_T_A && (rr->rclass & 0x7fff) == 1 &&
 				     rr->rdata.len != 4))
 					bad++;
