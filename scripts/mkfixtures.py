@@ -133,7 +133,7 @@ my.kaspersky.com
 
 class Rule:
     def __init__(self, text, kind, allow, value, section, line):
-        self.text = text        # as reported in events
+        self.text = text        # as reported in events ("rule", "allowed_by")
         self.kind = kind        # suffix | exact | subdomains | cidr
         self.allow = allow
         self.value = value      # canonical name, or ip_network
@@ -171,7 +171,10 @@ def parse_list(text, stem):
             kind, value = "cidr", ipaddress.ip_network(body, strict=True)
         else:
             kind, value = "suffix", canon(body)
-        rules.append(Rule(line, kind, allow, value, cur, n))
+        # Reported text: the canonical entry with its "=" or "*." but without
+        # the "@@" of an exception (allowed_by already says what it is).
+        text = {"exact": "=%s", "subdomains": "*.%s"}.get(kind, "%s") % value
+        rules.append(Rule(text, kind, allow, value, cur, n))
     return rules
 
 

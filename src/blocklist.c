@@ -236,65 +236,79 @@ static int section(struct loader *ld, uint32_t *idx)
 
 /* ---- entries --------------------------------------------------------- */
 
-/* RFC 3696 §2: no top-level domain is all-numeric, so such a name is an address. */
-static bool last_label_numeric(const char *p, size_t n)
-{
-	size_t i;
-
-	if (n && p[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return false;
-	for (i = n; i > 0 && p[i - 1] != '.'; i--) {
-		if (!ch_is_digit(p[i - 1]))
-			return false;
-	}
-	return i < n;
-}
-
 /*
- * Hostname syntax for list entries: letters, digits, '-', '_' (found in
- * real service names such as _dmarc), labels of 1-63 bytes, 253 in all
- * (RFC 1035 §2.3.4, RFC 1123 §2.1).  Stricter than name.h, which has to
- * represent whatever a packet carries: a list entry with other bytes is a
- * mistake (a UTF-8 IDN, a stray quote) that could never match.
+ * What one pass over an entry token found.  Hostname syntax for list
+ * entries is letters, digits, '-', '_' (real service names such as _dmarc
+ * use it), labels of 1-63 bytes, 253 in all (RFC 1035 §2.3.4, RFC 1123
+ * §2.1).  That is stricter than name.h, which must represent whatever a
+ * packet carries: a list entry with other bytes is a mistake (a UTF-8 IDN,
+ * a stray quote) that could never match.
  */
-static int check_domain(struct loader *ld, const char *p, size_t n)
-{
-	char q[BL_QUOTE_MAX + 8];
-	size_t label = 0, i;
+struct tok_scan {
+	size_t len;		/* without one trailing dot */
+	long bad;		/* offset of the first byte outside the alphabet, or -1 */
+	bool net;		/* ':' or '/': an address or prefix */
+	bool numeric;		/* the last label is all digits */
+	bool empty_label;
+	bool long_label;
+};
 
-	quote(q, sizeof(q), p, n);
+static void scan_token(const char *p, size_t n, struct tok_scan *t)
+{
+	size_t label = 0, digits = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->bad = -1;
 	if (n && p[n - 1] == '.')
 		n--;
-	if (n > NAME_MAX_WIRE)
-		return fail(ld, "domain: name \"%s\" is longer than %d bytes", q, NAME_MAX_WIRE);
-	for (i = 0; i < n; i++) {
+	t->len = n;
+	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if (c == '.') {
-			if (label == 0)
-				return fail(ld, "domain: empty label in \"%s\"", q);
-			label = 0;
+			t->empty_label |= label == 0;
+			label = digits = 0;
 			continue;
 		}
+		label++;
+		if (ch_is_digit(c))
+			digits++;
+		else if (c == ':' || c == '/')
+			t->net = true;
+		else if (!ch_is_alpha(c) && c != '-' && c != '_' && t->bad < 0)
+			t->bad = (long)i;
+		t->long_label |= label > NAME_MAX_LABEL;
+	}
+	t->empty_label |= label == 0;
+	/* RFC 3696 §2: no top-level domain is all-numeric, so such a token is an address. */
+	t->numeric = label && digits == label;
+}
+
+/* The error for a token that is not a valid name, or 0. */
+static int check_domain(struct loader *ld, const char *p, size_t n, const struct tok_scan *t)
+{
+	char q[BL_QUOTE_MAX + 8];
+	unsigned char c;
+
+	if (t->len <= NAME_MAX_WIRE && t->bad < 0 && !t->empty_label && !t->long_label)
+		return 0;
+	quote(q, sizeof(q), p, n);
+	if (t->len > NAME_MAX_WIRE)
+		return fail(ld, "domain: name \"%s\" is longer than %d bytes", q, NAME_MAX_WIRE);
+	if (t->bad >= 0) {
+		c = (unsigned char)p[t->bad];
 		if (c == '*')
 			return fail(ld, "domain: '*' is only allowed as a leading \"*.\" in \"%s\"",
 				    q);
-		if (!ch_is_alnum(c) && c != '-' && c != '_') {
-			if (c > 0x20 && c < 0x7f)
-				return fail(ld, "domain: invalid character '%c' in \"%s\" "
-					    "(letters, digits, '-', '_'; IDNs in punycode)", c, q);
-			return fail(ld, "domain: invalid byte 0x%02x in \"%s\" "
+		if (c > 0x20 && c < 0x7f)
+			return fail(ld, "domain: invalid character '%c' in \"%s\" "
 				    "(letters, digits, '-', '_'; IDNs in punycode)", c, q);
-		}
-		if (++label > NAME_MAX_LABEL)
-			return fail(ld, "domain: label longer than %d bytes in \"%s\"",
-				    NAME_MAX_LABEL, q);
+		return fail(ld, "domain: invalid byte 0x%02x in \"%s\" "
+			    "(letters, digits, '-', '_'; IDNs in punycode)", c, q);
 	}
-	if (label == 0)
+	if (t->empty_label)
 		return fail(ld, "domain: empty label in \"%s\"", q);
-	return 0;
+	return fail(ld, "domain: label longer than %d bytes in \"%s\"", NAME_MAX_LABEL, q);
 }
 
 static void count(struct bl_section *s, bool allow, enum bl_rule_kind kind)
@@ -310,14 +324,14 @@ static void count(struct bl_section *s, bool allow, enum bl_rule_kind kind)
 }
 
 static int add_domain(struct loader *ld, const char *p, size_t n, enum ds_kind kind,
-		      bool allow)
+		      bool allow, const struct tok_scan *t)
 {
 	char canon[NAME_MAX_TEXT], q[BL_QUOTE_MAX + 8];
 	size_t clen;
 	uint32_t sec;
 	int ret;
 
-	ret = check_domain(ld, p, n);
+	ret = check_domain(ld, p, n, t);
 	if (ret < 0)
 		return ret;
 	if (name_from_text((const uint8_t *)p, n, canon, &clen) != PARSE_OK)
@@ -383,6 +397,7 @@ static int do_entry(struct loader *ld, const char *p, size_t n)
 {
 	enum ds_kind kind = DS_SUFFIX;
 	char q[BL_QUOTE_MAX + 8];
+	struct tok_scan t;
 	bool allow = false;
 
 	if (n >= 2 && p[0] == '@' && p[1] == '@') {
@@ -404,13 +419,14 @@ static int do_entry(struct loader *ld, const char *p, size_t n)
 	if (n == 0)
 		return fail(ld, "domain: missing name after \"%s\"", kind == DS_EXACT ? "=" : "*.");
 
-	if (memchr(p, ':', n) || memchr(p, '/', n) || last_label_numeric(p, n)) {
+	scan_token(p, n, &t);
+	if (t.net || t.numeric) {
 		if (kind != DS_SUFFIX)
 			return fail(ld, "cidr: \"=\" and \"*.\" apply to names only, not to \"%s\"",
 				    quote(q, sizeof(q), p, n));
 		return add_cidr(ld, p, n, allow);
 	}
-	return add_domain(ld, p, n, kind, allow);
+	return add_domain(ld, p, n, kind, allow, &t);
 }
 
 /* ---- directives ------------------------------------------------------ */
@@ -494,32 +510,28 @@ static int do_directive(struct loader *ld, char *const *tok, const size_t *tl, i
 
 /* ---- lines and files ------------------------------------------------- */
 
-/* @s holds @len bytes and one writable byte after them. */
+/*
+ * @s holds @len bytes and one writable byte after them.  One pass splits
+ * the tokens; a '#' where a token would start (at the start of the line or
+ * after blank space) ends the line, a '#' inside a token is part of it.
+ */
 static int do_line(struct loader *ld, char *s, size_t len)
 {
 	char *tok[3];
-	size_t tl[3], i, start;
+	size_t tl[3], i = 0, start;
 	int ntok = 0;
 
 	if (memchr(s, '\0', len))
 		return fail(ld, "NUL byte in line");
 	if (len && s[len - 1] == '\r')
 		len--;
-	/* '#' starts a comment at the start of a line or after blank space only. */
-	for (i = 0; i < len; i++) {
-		if (s[i] == '#' && (i == 0 || ch_is_space(s[i - 1]))) {
-			len = i;
-			break;
-		}
-	}
 	s[len] = '\0';
 
 	/* Up to three tokens: a third one only ever feeds an error message. */
-	i = 0;
 	while (ntok < 3) {
 		while (i < len && ch_is_space(s[i]))
 			i++;
-		if (i == len)
+		if (i == len || s[i] == '#')
 			break;
 		start = i;
 		while (i < len && !ch_is_space(s[i]))

@@ -624,16 +624,27 @@ static enum frag_rc add_to(struct fragtab *t, struct dgram *d, const struct frag
 		return discard(t, d, now_us);
 	switch (fit(d, f, &slot)) {
 	case FIT_DUP:
-		return FRAG_NEED_MORE;
+		/*
+		 * A copy of a stored fragment with MF clear still tells where
+		 * the datagram ends (check() made sure it agrees), as it does
+		 * for Linux, which sets its "last in" flag before the
+		 * duplicate test.  Ignoring it could leave the filter waiting
+		 * for a datagram the receiver has completed.
+		 */
+		if (f->more || d->have_last)
+			return FRAG_NEED_MORE;
+		d->have_last = true;
+		d->end = end;
+		goto done;
 	case FIT_OVERLAP:
 		t->st.overlaps++;
 		return discard(t, d, now_us);
 	case FIT_NEW:
 		break;
 	}
-	/* Once the last fragment is known, the datagram's size is too. */
+	/* Once the last fragment is known, so is the datagram's size. */
 	if (!grow(t, d, d->have_last ? d->end : end, d->have_last || !f->more)) {
-		/* The limit, or memory, cannot hold this datagram. */
+		/* The byte limit, or memory, cannot hold this datagram. */
 		t->st.evicted++;
 		return discard(t, d, now_us);
 	}
@@ -657,6 +668,8 @@ static enum frag_rc add_to(struct fragtab *t, struct dgram *d, const struct frag
 		t->st.too_big++;
 		return discard(t, d, now_us);
 	}
+done:
+	/* Extents are disjoint and within [0, end): full when they add up. */
 	if (!d->have_last || d->have != d->end)
 		return FRAG_NEED_MORE;
 	complete(t, d, out, outlen);

@@ -94,7 +94,7 @@ enum frag_rc {
  * expired against it first, so a stale datagram never merges with a new
  * one.  Time may go backwards (pcap files); entries then just live longer.
  *
- * FRAG_DONE: *@out/*@outlen is a reassembled, unfragmented IP packet:
+ * FRAG_DONE: *@out and *@outlen give a reassembled, unfragmented IP packet:
  *   IPv4: the offset-0 fragment's header (options kept) with Total Length
  *         fixed, MF and offset cleared (DF kept) and the checksum recomputed,
  *         then the payload;
@@ -113,7 +113,7 @@ enum frag_rc {
  *
  * FRAG_DROPPED: the fragment belongs to a discarded datagram (see the policy
  * above) or could not be stored within the limits; nothing of it is kept.
- * *@out/*@outlen are set only on FRAG_DONE.  Never fails otherwise: running
+ * *@out and *@outlen are set only on FRAG_DONE.  Never fails otherwise: running
  * out of memory discards the datagram (counted in `dropped`).
  */
 enum frag_rc fragtab_add(struct fragtab *t, const struct ip_info *ip, const uint8_t *pkt,

@@ -24,21 +24,30 @@ struct ip_info {
 				 * extension headers included */
 	struct bytes payload;	/* the upper-layer bytes (or fragment data),
 				 * cut to the header's total length */
-	uint32_t tot_len;	/* total length claimed by the header */
+	uint32_t tot_len;	/* total length claimed by the header (IPv6:
+				 * 40 + Payload Length); an IPv4 Total Length
+				 * of 0 (TSO/GSO) reads as the capture length */
 	bool truncated;		/* the capture holds fewer bytes than tot_len;
 				 * payload then ends where the capture ends */
 };
 
 /*
  * ip_parse - decode an IPv4 or IPv6 header at @p (version from the first
- * nibble).  IPv4: ihl >= 5, options skipped, tot_len >= ihl*4.  IPv6: walks
- * Hop-by-Hop, Routing, Destination Options, Fragment and AH headers; ESP and
- * No Next Header stop the walk with that proto.  A non-first fragment has no
- * upper-layer header: its payload is raw fragment data.
- * Returns PARSE_OK, PARSE_TRUNCATED (header itself cut short),
- * PARSE_MALFORMED (bad version, ihl, length fields) or PARSE_NOT_MINE.
+ * nibble).  IPv4: ihl >= 5, options skipped, tot_len >= ihl*4; a Total
+ * Length of 0 (segmentation offload) means "the whole capture".  IPv6: walks
+ * Hop-by-Hop (first only), Routing, Destination Options, Fragment, AH,
+ * Mobility, HIP and Shim6 headers, at most 16 of them; ESP and No Next
+ * Header stop the walk with that proto.  A non-first fragment has no
+ * upper-layer header: its payload is raw fragment data and proto is the
+ * Fragment header's Next Header.  Payload Length 0 (jumbogram, BIG TCP) is
+ * not supported and reads as malformed.
+ * Returns PARSE_OK, PARSE_TRUNCATED (header or extension header cut short
+ * by the capture) or PARSE_MALFORMED (bad version, ihl, length fields, an
+ * extension header running past Payload Length, misplaced Hop-by-Hop, too
+ * many extension headers).  PARSE_NOT_MINE is not returned.  Every field
+ * of @out is written on PARSE_OK; on failure the fields are unspecified.
  * A packet whose capture is shorter than tot_len is PARSE_OK with
- * out->truncated set.
+ * out->truncated set.  Never allocates; payload points into @p.
  */
 enum parse_rc ip_parse(const uint8_t *p, size_t len, struct ip_info *out);
 

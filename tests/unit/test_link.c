@@ -444,8 +444,8 @@ static void test_null(void)
 			f.n = 0;
 			put32(&f, fams[i].fam);
 			putn(&f, pkt, plen);
-			expect(dlt, &f, PARSE_OK, 4, plen, fams[i].version, "DLT %d AF %u big-endian",
-			       dlt, fams[i].fam);
+			expect(dlt, &f, PARSE_OK, 4, plen, fams[i].version,
+			       "DLT %d AF %u big-endian", dlt, fams[i].fam);
 			f.n = 0;
 			put32le(&f, fams[i].fam);
 			putn(&f, pkt, plen);

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""httpd.py - the live tests' web server: plain HTTP and HTTPS, IPv4 and IPv6.
+
+  httpd.py --cert CERT --key KEY [--http PORT] [--https PORT]
+
+Answers every request with "ok <Host header>" (HTTP/1.1, keep-alive), so a
+client can tell which name it reached.  Runs until killed.
+"""
+import argparse
+import http.server
+import socket
+import ssl
+import threading
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = ("ok %s\n" % self.headers.get("Host", "")).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+class DualStack(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+    daemon_threads = True
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--http", type=int, default=80)
+    ap.add_argument("--https", type=int, default=443)
+    a = ap.parse_args()
+    plain = DualStack(("::", a.http), Handler)
+    tls = DualStack(("::", a.https), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(a.cert, a.key)
+    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    tls.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
