@@ -23,6 +23,13 @@ and a small model of the specification turns that into events:
     specific block rule wins, exact beats suffix at the same name, and an
     allow rule covering the name turns the match into "allowed";
   - one event per (flow, name, DNS kind);
+  - a DNS response (NOERROR, one question) is followed along its CNAME
+    chain; the first blocked name on it is reported as dns_type "answer"
+    and the chain's A/AAAA addresses are learned (TTL clamped to 60 s ..
+    1 day).  A new flow to a learned address (not covered by a CIDR rule)
+    is an "ip" match with learned_from, action "log"; a TLS hello with ECH
+    whose outer name is not blocked, to such an address, gets the blocked
+    name's own decision (engine.h learned_ip / learned_ech defaults);
   - policy: before a section's @enforce instant the action is "log" and
     enforced is false; from it on, the section's @action with enforced
     true.  The clock is the packet's timestamp unless --as-of is given;
@@ -262,9 +269,17 @@ def dns_wire_name(name):
 QT = {"A": 1, "NS": 2, "CNAME": 5, "TXT": 16, "AAAA": 28, "SVCB": 64, "HTTPS": 65}
 
 
+def rdata(rtype, value):
+    if rtype in ("A", "AAAA"):
+        return ipaddress.ip_address(value).packed
+    if rtype == "CNAME":
+        return dns_wire_name(value)
+    raise ValueError(rtype)
+
+
 def dns_message(qid, questions, qr=False, rcode=0, answers=(), edns=False, raw_q=None):
-    """questions: [(name, type)]; answers: [(owner, type, rdata)] with the
-    owner written as a pointer to the first question when it is that name."""
+    """questions: [(name, type)]; answers: [Answer] with the owner written as
+    a pointer to the first question when it is that name (RFC 1035 §4.1.4)."""
     flags = 0x0100                              # RD
     if qr:
         flags |= 0x8000 | 0x0080 | rcode        # QR, RA
@@ -275,9 +290,10 @@ def dns_message(qid, questions, qr=False, rcode=0, answers=(), edns=False, raw_q
     if raw_q is not None:                       # hand-made question bytes
         body += raw_q
         qd += 1
-    for owner, rtype, rdata in answers:
-        o = b"\xc0\x0c" if questions and owner == questions[0][0] else dns_wire_name(owner)
-        body += o + struct.pack("!HHIH", QT[rtype], 1, 300, len(rdata)) + rdata
+    for a in answers:
+        o = b"\xc0\x0c" if questions and a.owner == questions[0][0] else dns_wire_name(a.owner)
+        rd = rdata(a.rtype, a.value)
+        body += o + struct.pack("!HHIH", QT[a.rtype], 1, a.ttl, len(rd)) + rd
     ar = 0
     if edns:
         body += b"\x00" + struct.pack("!HHIH", 41, 1232, 0, 0)
@@ -371,7 +387,24 @@ class Name:
         self.app, self.raw, self.dns_type, self.ech = app, raw, dns_type, ech
 
 
+class Answer:
+    """One answer-section record: A/AAAA value is an address, CNAME a name."""
+
+    def __init__(self, owner, rtype, value, ttl=300):
+        self.owner, self.rtype, self.value, self.ttl = owner, rtype, value, ttl
+
+
+class Response:
+    """A DNS response the engine reads (port 53): questions, rcode, answers."""
+
+    def __init__(self, questions, rcode, answers):
+        self.qnames = [n for n, _ in questions]
+        self.rcode, self.answers = rcode, list(answers)
+
+
 class Frame:
+    resp = None                   # Response, for DNS responses on port 53
+
     def __init__(self, ts, ip, names, from_client, l4, link=None, caplen=None):
         self.ts = ts                  # microseconds
         self.ip = ip                  # IP packet bytes (None: not IP)
@@ -413,10 +446,18 @@ class Capture:
         self.ipid = (self.ipid + 1) & 0xffff
         return IP(src=src, dst=dst, id=self.ipid, ttl=64, flags="DF")
 
-    def udp(self, ts, src, sport, dst, dport, payload, names=(), from_client=True):
+    def udp(self, ts, src, sport, dst, dport, payload, names=(), from_client=True, resp=None):
         pkt = self.ip(src, dst) / UDP(sport=sport, dport=dport) / Raw(payload)
-        return self.add(Frame(ts, bytes(pkt), list(names), from_client,
-                              ("UDP", src, sport, dst, dport, 0)))
+        f = self.add(Frame(ts, bytes(pkt), list(names), from_client,
+                           ("UDP", src, sport, dst, dport, 0)))
+        f.resp = resp
+        return f
+
+    def dns_response(self, ts, server, client, cport, questions, qid, answers=(), rcode=0):
+        """A response from server:53; the engine reads it (CNAME chain, learning)."""
+        msg = dns_message(qid, questions, qr=True, rcode=rcode, answers=answers)
+        return self.udp(ts, server, 53, client, cport, msg, from_client=False,
+                        resp=Response(questions, rcode, answers))
 
     def dns_query(self, ts, src, sport, dst, questions, qid, dport=53, edns=False):
         """A DNS query; reported (one name per question) only on port 53."""
@@ -425,15 +466,17 @@ class Capture:
         return self.udp(ts, src, sport, dst, dport, msg, names)
 
     def tcp(self, ts, src, sport, dst, dport, flags, seq, ack, payload=b"", names=(),
-            from_client=True, options=None):
+            from_client=True, options=None, resp=None):
         t = TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=64240)
         if options:
             t.options = options
         pkt = self.ip(src, dst) / t
         if payload:
             pkt = pkt / Raw(payload)
-        return self.add(Frame(ts, bytes(pkt), list(names), from_client,
-                              ("TCP", src, sport, dst, dport, flags)))
+        f = self.add(Frame(ts, bytes(pkt), list(names), from_client,
+                           ("TCP", src, sport, dst, dport, flags)))
+        f.resp = resp
+        return f
 
 
 class Conn:
@@ -473,9 +516,9 @@ class Conn:
         seq, payload, names = self.last
         self.cap.tcp(ts, self.c, self.cp, self.s, self.sp, "PA", seq, self.sseq, payload, names)
 
-    def reply(self, ts, payload=b""):
+    def reply(self, ts, payload=b"", resp=None):
         self.cap.tcp(ts, self.s, self.sp, self.c, self.cp, "PA" if payload else "A",
-                     self.sseq, self.cseq, payload, from_client=False)
+                     self.sseq, self.cseq, payload, from_client=False, resp=resp)
         self.sseq += len(payload)
 
 
@@ -634,8 +677,64 @@ def event(ts, etype, fl, app, name=None, dns_type=None, ech=False, rule=None,
     return ev
 
 
+LEARNED_MIN_TTL, LEARNED_MAX_TTL = 60, 86400    # seconds, as the engine clamps them
+MAX_CHAIN = 16                                  # CNAME hops followed
+
+
+class Learned:
+    """An address a DNS answer gave for a blocked name (dnscache.h)."""
+
+    def __init__(self, name, orig, expires):
+        self.name, self.expires = name, expires
+        # Reported as rule "learned:NAME" in the blocked rule's section.
+        self.rule = Rule("learned:" + name, "learned", False, name, orig.section, orig.line)
+
+
+def learned_lookup(learned, addr, now):
+    entry = learned.get(addr_text(addr))
+    return entry if entry is not None and entry.expires >= now else None
+
+
+def model_response(resp, fl, ts, now, bl, learned, events):
+    """A DNS response: follow the CNAME chain from the (single) question; the
+    first name on it that a block rule covers is reported once per flow as
+    dns_type "answer", and the chain's A/AAAA addresses are learned for it.
+    Returns True when the decision settles a non-UDP flow."""
+    if len(resp.qnames) != 1 or resp.rcode != 0:
+        return False
+    chain = [canon(resp.qnames[0])]
+    while len(chain) <= MAX_CHAIN:
+        nxt = [canon(a.value) for a in resp.answers
+               if a.rtype == "CNAME" and canon(a.owner) == chain[-1]]
+        if not nxt:
+            break
+        chain.append(nxt[0])
+    for name in chain:
+        rule, _ = bl.match_name(name)
+        if rule is not None:
+            break
+    else:
+        return False
+    d = decide(rule.section, now)
+    for a in resp.answers:
+        if a.rtype in ("A", "AAAA") and canon(a.owner) in chain:
+            ttl = min(max(a.ttl, LEARNED_MIN_TTL), LEARNED_MAX_TTL)
+            learned[addr_text(a.value)] = Learned(name, rule, ts + ttl * USEC)
+    if (name, "answer") not in fl.seen:
+        fl.seen.add((name, "answer"))
+        events.append(event(ts, "match", fl, "dns", name, "answer", rule=rule, decision=d))
+    return d[1] and d[0] != "log" and fl.proto != "UDP"
+
+
 def model(frames, bl, report_all=False, as_of=None):
+    """Expected events for one file (the engine starts afresh per file).
+
+    Addresses learned from answers: a new flow to one (not covered by a CIDR
+    rule) gives an "ip" match with learned_from, logged only (CDN addresses
+    are shared); a TLS hello with ECH whose outer name is not blocked, to
+    such an address, is a match with the blocked name's own decision."""
     flows = {}
+    learned = {}
     events = []
     for f in frames:
         if f.l4 is None:
@@ -651,36 +750,63 @@ def model(frames, bl, report_all=False, as_of=None):
             else:
                 fl = Flow(dst, dport, src, sport, proto, f.ts)
             flows[key] = fl
+            now = f.ts if as_of is None else as_of
             rule, _ = bl.match_addr(fl.server)
+            lrn = learned_lookup(learned, fl.server, f.ts) if rule is None else None
             if rule is not None:
-                d = decide(rule.section, f.ts if as_of is None else as_of)
+                d = decide(rule.section, now)
                 events.append(event(f.ts, "match", fl, "ip", rule=rule, decision=d))
                 if d[1] and d[0] != "log":
                     fl.final = True
+            elif lrn is not None:
+                d = ("log", decide(lrn.rule.section, now)[1])
+                ev = event(f.ts, "match", fl, "ip", rule=lrn.rule, decision=d)
+                ev = insert_after(ev, "enforced", "learned_from", lrn.name)
+                events.append(ev)
         fl.last = f.ts
         if fl.final:
             continue
+        now = f.ts if as_of is None else as_of
         final = False
         for n in f.names:
             name = canon(n.raw)
             rule, allow = bl.match_name(name)
             if rule is not None:
-                d = decide(rule.section, f.ts if as_of is None else as_of)
+                d = decide(rule.section, now)
                 per_message = n.app == "dns" and proto == "UDP"
                 if d[1] and d[0] != "log" and not per_message:
                     final = True
             if (name, n.dns_type) in fl.seen:
                 continue
             fl.seen.add((name, n.dns_type))
+            lrn = learned_lookup(learned, fl.server, f.ts) if n.ech and rule is None else None
             if rule is not None:
                 events.append(event(f.ts, "match", fl, n.app, name, n.dns_type, n.ech,
                                     rule=rule, decision=d))
+            elif lrn is not None:
+                d = decide(lrn.rule.section, now)
+                ev = event(f.ts, "match", fl, n.app, name, n.dns_type, n.ech, rule=lrn.rule,
+                           decision=d)
+                events.append(insert_after(ev, "enforced", "learned_from", lrn.name))
+                if d[1] and d[0] != "log":
+                    final = True
             elif report_all:
                 events.append(event(f.ts, "name", fl, n.app, name, n.dns_type, n.ech,
                                     allowed_by=allow))
+        if f.resp is not None:
+            final |= model_response(f.resp, fl, f.ts, now, bl, learned, events)
         if final:
             fl.final = True
     return events
+
+
+def insert_after(ev, key, new, value):
+    out = {}
+    for k, v in ev.items():
+        out[k] = v
+        if k == key:
+            out[new] = value
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -721,14 +847,12 @@ def build_dns_queries():
     # Not matched (no --all): nothing.
     q(t + 110 * MS, C4, 40008, R4, [("www.example.com", "A")], 0x100d)
     # A response whose query is not in the capture: not a query, not reported.
-    cap.udp(t + 120 * MS, R4, 53, C4, 40009,
-            dns_message(0x100e, [("s05.upd.kaspersky.com", "A")], qr=True, rcode=3),
-            from_client=False)
-    cap.udp(t + 121 * MS, R6, 53, C6, 40103,
-            dns_message(0x100f, [("s05.upd.kaspersky.com", "AAAA")], qr=True,
-                        answers=[("s05.upd.kaspersky.com", "AAAA",
-                                  ipaddress.ip_address("2001:db8:2::5").packed)]),
-            from_client=False)
+    cap.dns_response(t + 120 * MS, R4, C4, 40009, [("s05.upd.kaspersky.com", "A")], 0x100e,
+                     rcode=3)
+    # The same for a NOERROR answer, but a blocked name's answer is itself
+    # reported (dns_type "answer"), and never as a query.
+    cap.dns_response(t + 121 * MS, R6, C6, 40103, [("s05.upd.kaspersky.com", "AAAA")], 0x100f,
+                     [Answer("s05.upd.kaspersky.com", "AAAA", "2001:db8:2::5")])
     # mDNS and LLMNR: not port 53, not reported.
     q(t + 130 * MS, C4, 5353, "224.0.0.251", [("s06.upd.kaspersky.com", "A")], 0, dport=5353)
     q(t + 131 * MS, "fe80::10", 5353, "ff02::fb", [("s06.upd.kaspersky.com", "AAAA")], 0,
@@ -745,9 +869,10 @@ def build_dns_tcp():
     t = c.handshake(t)
     msg = dns_message(0x2001, [("s03.upd.kaspersky.com", "A")])
     c.send(t, vec16(msg), [Name("dns", "s03.upd.kaspersky.com", "query")])
-    c.reply(t + 15 * MS, vec16(dns_message(0x2001, [("s03.upd.kaspersky.com", "A")], qr=True,
-                                          answers=[("s03.upd.kaspersky.com", "A",
-                                                    bytes([198, 51, 100, 103]))])))
+    # The blocked query settled the flow: its response is not inspected.
+    q = [("s03.upd.kaspersky.com", "A")]
+    a = [Answer("s03.upd.kaspersky.com", "A", "198.51.100.103")]
+    c.reply(t + 15 * MS, vec16(dns_message(0x2001, q, qr=True, answers=a)), Response(q, 0, a))
     # IPv6; two messages back to back in one segment (RFC 7766 §6.2.1.1).
     c6 = Conn(cap, C6, 41001, R6, 53, 0x11000000, 0x21000000)
     t = c6.handshake(t + 100 * MS)
@@ -758,6 +883,68 @@ def build_dns_tcp():
     c2 = Conn(cap, C4, 41002, R4, 5353, 0x12000000, 0x22000000)
     t = c2.handshake(t + 100 * MS)
     c2.send(t, vec16(dns_message(0x2004, [("s04.upd.kaspersky.com", "A")])))
+    return cap
+
+
+def build_dns_answers():
+    cap = Capture("dns-answers.pcap")
+    rng = random.Random(0xa115)
+    t = AFTER
+    cl = "192.0.2.100"
+    # A blocked name's answer is reported ("answer") beside its query, and
+    # its address learned: a later flow there with no name is logged as
+    # "ip" with learned_from.
+    q = [("s05.upd.kaspersky.com", "A")]
+    cap.dns_query(t, cl, 52000, R4, q, 0xa001)
+    cap.dns_response(t + 5 * MS, R4, cl, 52000, q, 0xa001,
+                     [Answer("s05.upd.kaspersky.com", "A", "198.51.100.201")])
+    c = Conn(cap, cl, 52100, "198.51.100.201", 443, 0x1a000000, 0x1b000000)
+    t2 = c.handshake(t + 20 * MS)
+    c.send(t2, client_hello(rng, None))                     # a hello without SNI
+    # An unlisted question whose CNAME chain reaches a blocked name: the
+    # answer event names the first blocked name on the chain.
+    q = [("av-updates.example.com", "A")]
+    cap.dns_query(t + 100 * MS, cl, 52001, R4, q, 0xa002)
+    cap.dns_response(t + 105 * MS, R4, cl, 52001, q, 0xa002,
+                     [Answer("av-updates.example.com", "CNAME", "s01.upd.kaspersky.com"),
+                      Answer("s01.upd.kaspersky.com", "A", "198.51.100.203", ttl=5)])
+    # The China pattern: a blocked name CNAMEd to a CDN (never block the CDN).
+    q = [("dnl-09.geo.kaspersky.com", "A")]
+    cap.dns_query(t + 200 * MS, cl, 52002, R4, q, 0xa003)
+    cap.dns_response(t + 205 * MS, R4, cl, 52002, q, 0xa003,
+                     [Answer("dnl-09.geo.kaspersky.com", "CNAME", "dnl-09.geo.kaspersky.com.tlgslb.com"),
+                      Answer("dnl-09.geo.kaspersky.com.tlgslb.com", "A", "198.51.100.202")])
+    # ECH to that address with an unlisted cover name: the address is the
+    # evidence, so the blocked name's own decision applies (drop).
+    c = Conn(cap, cl, 52101, "198.51.100.202", 443, 0x1a010000, 0x1b010000)
+    t2 = c.handshake(t + 220 * MS)
+    c.send(t2, client_hello(rng, "public.example.net", ech=True),
+           [Name("tls", "public.example.net", ech=True)])
+    # NXDOMAIN: the query counts, the response says nothing.
+    q = [("s06.upd.kaspersky.com", "A")]
+    cap.dns_query(t + 300 * MS, cl, 52003, R4, q, 0xa004)
+    cap.dns_response(t + 305 * MS, R4, cl, 52003, q, 0xa004, rcode=3)
+    # An allowed name: no event, nothing learned, its address stays free.
+    q = [("opentip.kaspersky.com", "A")]
+    cap.dns_query(t + 400 * MS, cl, 52004, R4, q, 0xa005)
+    cap.dns_response(t + 405 * MS, R4, cl, 52004, q, 0xa005,
+                     [Answer("opentip.kaspersky.com", "A", "198.51.100.204")])
+    Conn(cap, cl, 52102, "198.51.100.204", 443, 0x1a020000, 0x1b020000).handshake(t + 420 * MS)
+    # DNS over TCP: an unlisted query, the server's answer CNAMEs to a
+    # blocked name (responses are read from the server side too).
+    c = Conn(cap, cl, 52005, R4, 53, 0x1a030000, 0x1b030000)
+    t2 = c.handshake(t + 500 * MS)
+    q = [("cdn-check.example.org", "A")]
+    a = [Answer("cdn-check.example.org", "CNAME", "s02.upd.kaspersky.com"),
+         Answer("s02.upd.kaspersky.com", "A", "198.51.100.206")]
+    c.send(t2, vec16(dns_message(0xa006, q)), [Name("dns", "cdn-check.example.org", "query")])
+    c.reply(t2 + 10 * MS, vec16(dns_message(0xa006, q, qr=True, answers=a)), Response(q, 0, a))
+    # TTL 5 s is stretched to the 60 s minimum: 59 s later the address is
+    # still known, 61 s later it is not.
+    c = Conn(cap, cl, 52103, "198.51.100.203", 80, 0x1a040000, 0x1b040000)
+    c.syn(t + 105 * MS + 59 * USEC)
+    c = Conn(cap, cl, 52104, "198.51.100.203", 80, 0x1a050000, 0x1b050000)
+    c.syn(t + 105 * MS + 61 * USEC)
     return cap
 
 
@@ -1135,10 +1322,8 @@ def build_demo():
 
     def dns(t, client, port, name, qtype, answer, qid, kasp):
         cap.dns_query(t, client, port, gw, [(name, qtype)], qid)
-        rd = ipaddress.ip_address(answer).packed
-        cap.udp(t + 8 * MS, gw, 53, client, port,
-                dns_message(qid, [(name, qtype)], qr=True, answers=[(name, qtype, rd)]),
-                from_client=False)
+        cap.dns_response(t + 8 * MS, gw, client, port, [(name, qtype)], qid,
+                         [Answer(name, qtype, answer)])
         if kasp:
             matched.append(name)
 
@@ -1208,11 +1393,19 @@ def cases():
         out.append(Case(name, desc, files, args))
 
     add("dns-queries", "UDP DNS questions: A/AAAA/HTTPS/SVCB/TXT, two questions in one message, "
-        "upper case, 8.8.8.8, IPv6, exact-vs-suffix and subdomains-only rules; a response, "
-        "mDNS and LLMNR are not reported; A+AAAA on one socket is one event",
+        "upper case, 8.8.8.8, IPv6, exact-vs-suffix and subdomains-only rules; responses are "
+        "never queries (NXDOMAIN: nothing; NOERROR for a blocked name: an \"answer\"); mDNS "
+        "and LLMNR are not reported; A+AAAA on one socket is one event",
         build_dns_queries())
     add("dns-tcp", "DNS over TCP after a handshake (nanosecond pcap), IPv4 and IPv6, two "
         "messages in one segment; TCP/5353 is not DNS", build_dns_tcp())
+    add("dns-answers", "Responses: a blocked name's answer (\"answer\"), a CNAME chain from an "
+        "unlisted name to a blocked one, CDN CNAME, NXDOMAIN, an allowed name, a TCP response; "
+        "learned addresses: a later nameless flow is logged with learned_from, ECH with a cover "
+        "name is enforced, TTL clamped to 60 s", build_dns_answers())
+    add("dns-answers-all", "dns-answers.pcap with --all: unlisted questions become \"name\" "
+        "events; the ECH hello to a learned address is one match, not also a \"name\"",
+        ["dns-answers.pcap"], ["--all"])
     add("tls-sni", "ClientHello SNI (pcapng): TLS 1.3 and 1.2 styles, port 23101, ECH flag, "
         "upper case + trailing dot, IPv6, a hello with no handshake before it; a "
         "retransmitted hello gives no second event", build_tls_sni())

@@ -237,6 +237,38 @@ static int section(struct loader *ld, uint32_t *idx)
 /* ---- entries --------------------------------------------------------- */
 
 /*
+ * Byte classes for the per-line loops, one table load per byte instead of
+ * a chain of data-dependent branches (list text is close to random, so
+ * those branches mispredict).
+ */
+enum {
+	C_NAME = 1 << 0,	/* letter, digit, '-', '_' */
+	C_DIGIT = 1 << 1,
+	C_NET = 1 << 2,		/* ':' or '/' */
+	C_DOT = 1 << 3,
+	C_SPACE = 1 << 4,	/* token separator: what ch_is_space() accepts */
+	C_OK = 1 << 5,		/* allowed in an entry token (name or address) */
+};
+
+/* Range designators ("a" ... "z") are a GNU C extension, fine under gnu11. */
+static const uint8_t byte_class[256] = {
+	['0' ... '9'] = C_NAME | C_DIGIT | C_OK,
+	['a' ... 'z'] = C_NAME | C_OK,
+	['A' ... 'Z'] = C_NAME | C_OK,
+	['-'] = C_NAME | C_OK,
+	['_'] = C_NAME | C_OK,
+	[':'] = C_NET | C_OK,
+	['/'] = C_NET | C_OK,
+	['.'] = C_DOT | C_OK,
+	[' '] = C_SPACE,
+	['\t'] = C_SPACE,
+	['\r'] = C_SPACE,
+	['\n'] = C_SPACE,
+	['\v'] = C_SPACE,
+	['\f'] = C_SPACE,
+};
+
+/*
  * What one pass over an entry token found.  Hostname syntax for list
  * entries is letters, digits, '-', '_' (real service names such as _dmarc
  * use it), labels of 1-63 bytes, 253 in all (RFC 1035 §2.3.4, RFC 1123
@@ -247,41 +279,48 @@ static int section(struct loader *ld, uint32_t *idx)
 struct tok_scan {
 	size_t len;		/* without one trailing dot */
 	long bad;		/* offset of the first byte outside the alphabet, or -1 */
-	bool net;		/* ':' or '/': an address or prefix */
-	bool numeric;		/* the last label is all digits */
 	bool empty_label;
 	bool long_label;
 };
 
-static void scan_token(const char *p, size_t n, struct tok_scan *t)
+/*
+ * Returns true when the token is an address or prefix (a ':' or '/', or an
+ * all-digit last label); fills @t either way.  Branch-free per byte: a dot
+ * resets the label counters through a mask rather than a jump.
+ */
+static bool scan_token(const char *p, size_t n, struct tok_scan *t)
 {
-	size_t label = 0, digits = 0;
+	size_t label = 0, digits = 0, empty = 0, longl = 0;
+	unsigned all = C_OK, any = 0;
 
-	memset(t, 0, sizeof(*t));
-	t->bad = -1;
 	if (n && p[n - 1] == '.')
 		n--;
-	t->len = n;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+		unsigned k = byte_class[(unsigned char)p[i]];
+		size_t dot = (k & C_DOT) != 0, keep = dot - 1;
 
-		if (c == '.') {
-			t->empty_label |= label == 0;
-			label = digits = 0;
-			continue;
-		}
-		label++;
-		if (ch_is_digit(c))
-			digits++;
-		else if (c == ':' || c == '/')
-			t->net = true;
-		else if (!ch_is_alpha(c) && c != '-' && c != '_' && t->bad < 0)
-			t->bad = (long)i;
-		t->long_label |= label > NAME_MAX_LABEL;
+		empty |= dot & (label == 0);
+		label = (label + 1) & keep;
+		digits = (digits + ((k & C_DIGIT) != 0)) & keep;
+		longl |= label > NAME_MAX_LABEL;
+		any |= k;
+		all &= k;
 	}
-	t->empty_label |= label == 0;
+	t->len = n;
+	t->empty_label = empty || label == 0;
+	t->long_label = longl;
+	t->bad = -1;
+	if (!(all & C_OK)) {
+		/* Rare: find the first offending byte for the message. */
+		for (size_t i = 0; i < n; i++) {
+			if (!(byte_class[(unsigned char)p[i]] & C_OK)) {
+				t->bad = (long)i;
+				break;
+			}
+		}
+	}
 	/* RFC 3696 §2: no top-level domain is all-numeric, so such a token is an address. */
-	t->numeric = label && digits == label;
+	return (any & C_NET) || (label && digits == label);
 }
 
 /* The error for a token that is not a valid name, or 0. */
@@ -419,8 +458,7 @@ static int do_entry(struct loader *ld, const char *p, size_t n)
 	if (n == 0)
 		return fail(ld, "domain: missing name after \"%s\"", kind == DS_EXACT ? "=" : "*.");
 
-	scan_token(p, n, &t);
-	if (t.net || t.numeric) {
+	if (scan_token(p, n, &t)) {
 		if (kind != DS_SUFFIX)
 			return fail(ld, "cidr: \"=\" and \"*.\" apply to names only, not to \"%s\"",
 				    quote(q, sizeof(q), p, n));
@@ -529,12 +567,12 @@ static int do_line(struct loader *ld, char *s, size_t len)
 
 	/* Up to three tokens: a third one only ever feeds an error message. */
 	while (ntok < 3) {
-		while (i < len && ch_is_space(s[i]))
+		while (i < len && (byte_class[(unsigned char)s[i]] & C_SPACE))
 			i++;
 		if (i == len || s[i] == '#')
 			break;
 		start = i;
-		while (i < len && !ch_is_space(s[i]))
+		while (i < len && !(byte_class[(unsigned char)s[i]] & C_SPACE))
 			i++;
 		tok[ntok] = s + start;
 		tl[ntok] = i - start;

@@ -474,12 +474,10 @@ void fragtab_free(struct fragtab *t)
 	free(t);
 }
 
-size_t fragtab_expire(struct fragtab *t, int64_t now_us)
+static size_t expire(struct fragtab *t, int64_t now_us)
 {
 	size_t n = 0;
 
-	free(t->out);
-	t->out = NULL;
 	while (t->oldest && now_us - t->oldest->stamp_us >= t->timeout_us) {
 		if (!t->oldest->dead)
 			t->st.timeouts++;
@@ -487,6 +485,13 @@ size_t fragtab_expire(struct fragtab *t, int64_t now_us)
 		n++;
 	}
 	return n;
+}
+
+size_t fragtab_expire(struct fragtab *t, int64_t now_us)
+{
+	free(t->out);
+	t->out = NULL;
+	return expire(t, now_us);
 }
 
 void fragtab_get_stats(const struct fragtab *t, struct fragtab_stats *st)
@@ -725,12 +730,20 @@ static enum frag_rc add(struct fragtab *t, const struct ip_info *ip, const uint8
 enum frag_rc fragtab_add(struct fragtab *t, const struct ip_info *ip, const uint8_t *pkt,
 			 size_t len, int64_t now_us, const uint8_t **out, size_t *outlen)
 {
+	uint8_t *prev = t->out;
 	enum frag_rc rc;
 
-	fragtab_expire(t, now_us);
+	/*
+	 * @pkt may lie inside the previous output (a fragment carried in a
+	 * reassembled tunnel packet): release that buffer only once the
+	 * fragment has been copied.
+	 */
+	t->out = NULL;
+	expire(t, now_us);
 	t->st.fragments++;
 	rc = add(t, ip, pkt, len, now_us, out, outlen);
 	if (rc == FRAG_DROPPED)
 		t->st.dropped++;
+	free(prev);
 	return rc;
 }

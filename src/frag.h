@@ -17,7 +17,8 @@
  * Fragments may arrive in any order.  Overlap policy (RFC 5722 §4, applied
  * to both families):
  *   - an exact duplicate (same offset, same length, same bytes) is ignored
- *     (FRAG_NEED_MORE), whatever its header says;
+ *     (FRAG_NEED_MORE), whatever its header says, except that a copy with
+ *     MF clear still marks where the datagram ends, as it does in Linux;
  *   - any other overlap, including a fragment inside an earlier one with
  *     different bytes, discards the whole datagram (counted in `overlaps`).
  *     Linux discards on a partial overlap too, but keeps the first copy of
@@ -104,7 +105,9 @@ enum frag_rc {
  *         (Hop-by-Hop, Routing, Destination Options) are dropped; those
  *         after it are part of the payload and kept.
  * The buffer belongs to the table and stays valid until the next
- * fragtab_add(), fragtab_expire() or fragtab_free() on @t.
+ * fragtab_add(), fragtab_expire() or fragtab_free() on @t returns.  @pkt may
+ * point into it (a fragment inside a reassembled tunnel packet): it is
+ * released only after the fragment has been read.
  *
  * A packet that is not a fragment at all (IPv4 MF clear and offset 0; an
  * IPv6 "atomic fragment", RFC 6946) never touches the table: FRAG_DONE with
@@ -113,8 +116,8 @@ enum frag_rc {
  *
  * FRAG_DROPPED: the fragment belongs to a discarded datagram (see the policy
  * above) or could not be stored within the limits; nothing of it is kept.
- * *@out and *@outlen are set only on FRAG_DONE.  Never fails otherwise: running
- * out of memory discards the datagram (counted in `dropped`).
+ * *@out and *@outlen are set only on FRAG_DONE.  Nothing else can fail:
+ * running out of memory discards the datagram (counted in `evicted`).
  */
 enum frag_rc fragtab_add(struct fragtab *t, const struct ip_info *ip, const uint8_t *pkt,
 			 size_t len, int64_t now_us, const uint8_t **out, size_t *outlen);
@@ -130,7 +133,9 @@ struct fragtab_stats {
 	uint64_t fragments;	/* fragments fed to fragtab_add() */
 	uint64_t completed;	/* datagrams reassembled (FRAG_DONE, atomic ones included) */
 	uint64_t timeouts;	/* incomplete datagrams expired */
-	uint64_t evicted;	/* incomplete datagrams pushed out by max_datagrams/max_bytes */
+	uint64_t evicted;	/* incomplete datagrams pushed out by max_datagrams/max_bytes,
+				 * or refused because they alone would not fit or
+				 * memory ran out */
 	uint64_t overlaps;	/* datagrams discarded for a conflicting overlap */
 	uint64_t too_big;	/* datagrams discarded for exceeding 65535 bytes */
 	uint64_t dropped;	/* fragments answered FRAG_DROPPED, for any reason */

@@ -192,7 +192,8 @@ static bool http_target_authority(struct bytes t, struct bytes *auth)
 /*
  * http_request_line - request-target SP HTTP-version (RFC 9112 §3), the
  * method already consumed.  Single SPs only; the target is visible ASCII
- * (or obs-text).  @cut is what running out of bytes means.
+ * (or obs-text).  Running out of bytes is NEED_MORE while the line may
+ * still grow and MALFORMED once its end has been seen.
  */
 static enum parse_rc http_request_line(struct http_line *l, struct bytes *target)
 {

@@ -27,10 +27,15 @@ struct http_request {
  * whitespace trimmed.  For CONNECT the authority of the request line wins;
  * otherwise the Host header wins, falling back to an absolute-form target.
  * Returns PARSE_OK (headers complete through the blank line, or the Host
- * header found complete); PARSE_NEED_MORE (a request prefix whose Host has
- * not arrived yet, up to HTTP_MAX_HEAD bytes); PARSE_NOT_MINE (not an HTTP
- * request); PARSE_MALFORMED (bad request line, duplicate conflicting Host,
- * head longer than HTTP_MAX_HEAD).
+ * header found complete; for CONNECT, the request line complete);
+ * PARSE_NEED_MORE (a request prefix whose Host has not arrived yet, up to
+ * HTTP_MAX_HEAD bytes, including a prefix of a method); PARSE_NOT_MINE (not
+ * an HTTP request); PARSE_MALFORMED (bad request line, duplicate conflicting
+ * Host, a Host naming another host than an absolute-form target, obsolete
+ * line folding, whitespace before a colon, NUL or bare CR, an invalid
+ * host or port over 65535, head longer than HTTP_MAX_HEAD).  Only the first
+ * request's head is read; pipelined requests and bodies are ignored.  The
+ * views point into @p; on any result but PARSE_OK, @out is zeroed.
  */
 #define HTTP_MAX_HEAD 16384
 enum parse_rc http_parse_request(const uint8_t *p, size_t len, struct http_request *out);

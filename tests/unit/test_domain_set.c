@@ -202,6 +202,42 @@ static void test_entry(void)
 	}
 	is_int(0, bad, "text, name, kind, tag and line of 300 entries");
 	domain_set_free(s);
+
+	/*
+	 * A file-like run long enough to span hundreds of KiB of arena: one
+	 * tag, lines rising by 1 or 2 (a comment line now and then), names
+	 * of varied length so that records straddle the index's KiB edges.
+	 */
+	s = domain_set_new();
+	bad = 0;
+	line = 10;
+	for (int i = 0; i < 30000; i++) {
+		snprintf(name, sizeof(name), "%.*s%d.example", 1 + i % 37,
+			 "abcdefghijklmnopqrstuvwxyz0123456789abc", i);
+		if (add(s, DS_SUFFIX, name, 7, line) != 0)
+			bad++;
+		line += 1 + (i % 5 == 0);
+	}
+	is_int(0, bad, "30000 adds");
+	domain_set_finish(s);
+	bad = 0;
+	line = 10;
+	for (int i = 0; i < 30000; i++) {
+		snprintf(name, sizeof(name), "%.*s%d.example", 1 + i % 37,
+			 "abcdefghijklmnopqrstuvwxyz0123456789abc", i);
+		if (!domain_set_match(s, name, strlen(name), &h)) {
+			bad++;
+		} else {
+			domain_set_entry(s, &h, &e);
+			if (e.line != line || e.tag != 7 || strcmp(e.text, name)) {
+				if (bad++ < 5)
+					diag("%s: line %u want %u", name, e.line, line);
+			}
+		}
+		line += 1 + (i % 5 == 0);
+	}
+	is_int(0, bad, "lines of 30000 entries across the arena");
+	domain_set_free(s);
 }
 
 /* "a.a.a...": @labels labels of one byte. */

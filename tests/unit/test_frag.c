@@ -728,8 +728,8 @@ static void test_limits(void)
 		o.id = id;
 		rc = feed(t, mk4, &o, 0, true, orig, 2400, (int64_t)id, &out, &outlen);
 		fragtab_get_stats(t, &st);
-		ok(rc == FRAG_NEED_MORE && st.bytes <= 7000, "max_bytes: datagram %u stored, %zu bytes",
-		   id, st.bytes);
+		ok(rc == FRAG_NEED_MORE && st.bytes <= 7000,
+		   "max_bytes: datagram %u stored, %zu bytes", id, st.bytes);
 	}
 	fragtab_get_stats(t, &st);
 	ok(st.evicted >= 1 && st.in_progress == 2, "max_bytes: the oldest was evicted");
@@ -844,6 +844,37 @@ static void test_random(void)
 	fragtab_free(t);
 }
 
+/*
+ * A fragment carried inside a reassembled packet (IP-in-IP whose outer
+ * datagram was fragmented): the pipeline feeds a pointer into the previous
+ * output back in.  Under AddressSanitizer this catches a premature free.
+ */
+static void test_nested(void)
+{
+	struct fragtab *t = fragtab_new(8, 1 << 20, 30 * SEC);
+	struct pkt_opt outer = DEF, in = DEF;
+	const uint8_t *out, *out2;
+	size_t outlen, out2len, n;
+	struct ip_info ip;
+	uint8_t inner[128];
+
+	make_payload(orig, 64, 12);
+	in.id = 0x4444;
+	n = mk4(inner, &in, 0, true, orig, 32);	/* the inner datagram's head */
+	outer.proto = IPPROTO_IPIP;
+	feed(t, mk4, &outer, 24, false, inner + 24, n - 24, 0, &out, &outlen);
+	if (!ok(feed(t, mk4, &outer, 0, true, inner, 24, 0, &out, &outlen) == FRAG_DONE &&
+		outlen == 20 + n, "nested: outer IP-in-IP datagram reassembled"))
+		return;
+	ip_parse(out + 20, outlen - 20, &ip);
+	is_int(FRAG_NEED_MORE, fragtab_add(t, &ip, out + 20, outlen - 20, 0, &out2, &out2len),
+	       "nested: inner head read from the previous output");
+	if (ok(feed(t, mk4, &in, 32, false, orig + 32, 32, 0, &out2, &out2len) == FRAG_DONE,
+	       "nested: inner tail completes"))
+		check_out(out2, out2len, 4, orig, 64, "nested inner datagram");
+	fragtab_free(t);
+}
+
 static void test_new(void)
 {
 	errno = 0;
@@ -875,5 +906,6 @@ int main(void)
 	test_limits();
 	test_timeouts();
 	test_random();
+	test_nested();
 	return done_testing();
 }

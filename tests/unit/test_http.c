@@ -129,11 +129,16 @@ static void test_ok_rows(void)
 		}
 		from = (size_t)(at - t->in) + strlen(t->done_after);
 		for (size_t k = 0; k <= n; k++) {
+			bool good;
+
 			r = run(t->in, k);
-			if (k < from ? r.rc != PARSE_NEED_MORE :
-				       (r.rc != PARSE_OK || strcmp(r.host, t->host) || r.port != t->port))
-				if (!bad++)
-					first_bad = k;
+			if (k < from)
+				good = r.rc == PARSE_NEED_MORE;
+			else
+				good = r.rc == PARSE_OK && !strcmp(r.host, t->host) &&
+				       r.port == t->port;
+			if (!good && !bad++)
+				first_bad = k;
 		}
 		if (!ok(bad == 0, "#%zu split at every byte: NEED_MORE below %zu, OK from there", i,
 			from))
@@ -299,7 +304,7 @@ static void test_methods(void)
 			   r.port == 443,
 		   "method %s", m[i]);
 		ok(http_sniff((const uint8_t *)buf, strlen(buf)), "http_sniff %s", m[i]);
-		ok(!http_sniff((const uint8_t *)buf, strlen(m[i])), "http_sniff %s without SP", m[i]);
+		ok(!http_sniff((const uint8_t *)buf, strlen(m[i])), "http_sniff %s, no SP", m[i]);
 	}
 	ok(!http_sniff((const uint8_t *)"get / HTTP/1.1", 14), "http_sniff lowercase");
 	ok(!http_sniff((const uint8_t *)"\x16\x03\x01", 3), "http_sniff TLS");

@@ -362,8 +362,8 @@ static void corrupt_lengths(const struct bld *b, const size_t *cuts, unsigned nc
 			tried++;
 			if (r.rc == PARSE_OK &&
 			    (b->len_parsed[f] || strcmp(r.sni, want_sni ? want_sni : "")) && !bad++)
-				diag("  field %u at %zu (%u bytes) %+d: OK, sni \"%s\"", f, at, w, d,
-				     r.sni);
+				diag("  field %u at %zu (%u bytes) %+d: OK, sni \"%s\"", f, at, w,
+				     d, r.sni);
 		}
 	}
 	/* The record headers: +1/-1 on each record length. */
@@ -443,7 +443,8 @@ static void test_variant(unsigned vi)
 		r = run(wire, n, true);
 		is_int(PARSE_OK, r.rc, "%s: OK", what);
 		is_str(h->sni ? h->sni : "", r.sni, "%s: sni", what);
-		is_int(ncuts > 0, r.scratch_used, "%s: scratch %s", what, ncuts ? "used" : "untouched");
+		is_int(ncuts > 0, r.scratch_used, "%s: scratch %s", what,
+		       ncuts ? "used" : "untouched");
 		if (h->sni)
 			is_int(ncuts ? 2 : 1, r.sni_where, "%s: sni view in %s", what,
 			       ncuts ? "scratch" : "input (no copy)");

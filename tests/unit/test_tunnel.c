@@ -491,7 +491,8 @@ static void test_ipip(void)
 	is_int(PARSE_MALFORMED, tunnel_ipip(4, f6.b, f6.n, &in), "proto 4 with IPv6 inside");
 	is_int(PARSE_MALFORMED, tunnel_ipip(41, f4.b, f4.n, &in), "proto 41 with IPv4 inside");
 	is_int(PARSE_NOT_MINE, tunnel_ipip(47, f4.b, f4.n, &in), "tunnel_ipip: 47 is not its own");
-	is_int(PARSE_NOT_MINE, tunnel_ipip(17, f4.b, f4.n, &in), "tunnel_ipip: UDP is not a tunnel");
+	is_int(PARSE_NOT_MINE, tunnel_ipip(17, f4.b, f4.n, &in),
+	       "tunnel_ipip: UDP is not a tunnel");
 }
 
 static void test_dispatch(void)
