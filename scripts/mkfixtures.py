@@ -909,11 +909,12 @@ def build_dns_answers():
                      [Answer("av-updates.example.com", "CNAME", "s01.upd.kaspersky.com"),
                       Answer("s01.upd.kaspersky.com", "A", "198.51.100.203", ttl=5)])
     # The China pattern: a blocked name CNAMEd to a CDN (never block the CDN).
+    CDN = "kaspersky.com.tlgslb.com"
     q = [("dnl-09.geo.kaspersky.com", "A")]
     cap.dns_query(t + 200 * MS, cl, 52002, R4, q, 0xa003)
     cap.dns_response(t + 205 * MS, R4, cl, 52002, q, 0xa003,
-                     [Answer("dnl-09.geo.kaspersky.com", "CNAME", "dnl-09.geo.kaspersky.com.tlgslb.com"),
-                      Answer("dnl-09.geo.kaspersky.com.tlgslb.com", "A", "198.51.100.202")])
+                     [Answer("dnl-09.geo.kaspersky.com", "CNAME", "dnl-09.geo." + CDN),
+                      Answer("dnl-09.geo." + CDN, "A", "198.51.100.202")])
     # ECH to that address with an unlisted cover name: the address is the
     # evidence, so the blocked name's own decision applies (drop).
     c = Conn(cap, cl, 52101, "198.51.100.202", 443, 0x1a010000, 0x1b010000)
