@@ -795,41 +795,33 @@ static void fill_result(const struct pkt *k, struct engine_result *res)
 static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t len,
 		       unsigned depth, struct engine_result *res);
 
-/* Inner packets of tunnels: the inner verdict is the outer packet's. */
+/*
+ * Inner packets of tunnels (GRE, IP-in-IP, 6in4, VXLAN, Geneve): the inner
+ * packet is processed as if it had arrived by itself and its verdict is the
+ * outer packet's.  Returns false when @k is not a tunnel packet after all.
+ */
 static bool try_tunnel(struct engine *e, struct pkt *k, unsigned depth, struct engine_result *res)
 {
 	struct tunnel_inner in;
 	struct l3_view l3;
 	enum parse_rc rc;
 
-	if (k->ip.proto == IPPROTO_IPIP || k->ip.proto == IPPROTO_IPV6) {
-		in.ethernet = false;
-		in.p = k->ip.payload.p;
-		in.len = k->ip.payload.len;
-	} else if (k->ip.proto == IPPROTO_GRE) {
-		if (tunnel_gre(k->ip.payload.p, k->ip.payload.len, &in) != PARSE_OK)
-			return false;
-	} else if (k->ip.proto == IPPROTO_UDP && tunnel_udp_port(k->l4.dport)) {
-		if (k->l4.dport == TUNNEL_PORT_VXLAN)
-			rc = tunnel_vxlan(k->l4.payload.p, k->l4.payload.len, &in);
-		else
-			rc = tunnel_geneve(k->l4.payload.p, k->l4.payload.len, &in);
-		if (rc != PARSE_OK)
-			return false;
-	} else {
+	if (k->ip.proto == IPPROTO_UDP)
+		rc = tunnel_udp(k->l4.dport, k->l4.payload.p, k->l4.payload.len, &in);
+	else
+		rc = tunnel_ip(k->ip.proto, k->ip.payload.p, k->ip.payload.len, &in);
+	if (rc != PARSE_OK)
 		return false;
-	}
 	if (depth >= MAX_DEPTH) {
 		e->st.undecodable++;
+		res->undecodable = true;
 		return true;
 	}
 	e->st.tunneled++;
-	if (in.ethernet) {
-		if (link_decap(DLT_EN10MB, in.p, in.len, &l3) != PARSE_OK)
-			return true;
-		process_ip(e, k->ts_us, l3.p, l3.len, depth + 1, res);
-	} else {
+	if (!in.ethernet) {
 		process_ip(e, k->ts_us, in.p, in.len, depth + 1, res);
+	} else if (link_decap(DLT_EN10MB, in.p, in.len, &l3) == PARSE_OK) {
+		process_ip(e, k->ts_us, l3.p, l3.len, depth + 1, res);
 	}
 	return true;
 }
@@ -864,13 +856,20 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 		case FRAG_NEED_MORE:
 			return;
 		case FRAG_DROPPED:
+			/*
+			 * Overlapping, oversized or evicted: the receiver would
+			 * discard it too (RFC 5722), and what it carries was
+			 * never inspected, so it does not pass.
+			 */
 			e->st.fragments_dropped++;
+			res->verdict = VERDICT_DROP;
 			return;
 		}
 		return;
 	}
-	if (k.ip.proto == IPPROTO_IPIP || k.ip.proto == IPPROTO_IPV6 || k.ip.proto == IPPROTO_GRE) {
-		try_tunnel(e, &k, depth, res);
+	if (tunnel_ip_proto(k.ip.proto)) {
+		if (!try_tunnel(e, &k, depth, res))
+			e->st.undecodable++;
 		return;
 	}
 	if (k.ip.proto != IPPROTO_TCP && k.ip.proto != IPPROTO_UDP)

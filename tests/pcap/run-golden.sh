@@ -43,7 +43,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # compare EXPECTED ACTUAL: print "# ..." diagnostics and fail on any difference.
 COMPARE='
-import json, sys
+import difflib, json, sys
 
 ORDER = ["timestamp", "event_type", "src_ip", "src_port", "dest_ip", "dest_port", "proto",
          "app_proto", "name", "dns_type", "ech", "rule", "list", "category", "action",
@@ -72,33 +72,44 @@ def load(path, what):
 
 exp, act = load(sys.argv[1], "expected"), load(sys.argv[2], "output")
 bad = any(o is None for _, o in exp + act)
-for i in range(max(len(exp), len(act))):
-    e = exp[i][1] if i < len(exp) else None
-    a = act[i][1] if i < len(act) else None
-    if i >= len(act):
-        print("# line %d missing, expected: %s" % (i + 1, exp[i][0]))
-        bad = True
+
+def canon(item):
+    line, obj = item
+    return line if obj is None else json.dumps(obj, sort_keys=True)
+
+def keydiff(n, e, a):
+    print("# line %d differs:" % n)
+    for k in [k for k in ORDER if k in e or k in a] + sorted((set(a) | set(e)) - set(ORDER)):
+        if e.get(k, "<absent>") != a.get(k, "<absent>"):
+            print("#   %-12s expected %s, got %s" % (k, json.dumps(e.get(k, "<absent>")),
+                                                     json.dumps(a.get(k, "<absent>"))))
+
+# Align expected and actual lines as parsed objects (an extra or missing
+# event shows as one line, not as every later line differing).
+sm = difflib.SequenceMatcher(None, [canon(x) for x in exp], [canon(x) for x in act],
+                             autojunk=False)
+for op, i1, i2, j1, j2 in sm.get_opcodes():
+    if op == "equal":
+        for i, j in zip(range(i1, i2), range(j1, j2)):
+            a = act[j][1]
+            want = [k for k in ORDER if k in a]
+            if list(a) != want or set(a) - set(ORDER):
+                bad = True
+                print("# line %d: key order %s; event.h order is %s" %
+                      (j + 1, ",".join(a), ",".join(want)))
         continue
-    if i >= len(exp):
-        print("# line %d unexpected: %s" % (i + 1, act[i][0]))
-        bad = True
+    bad = True
+    if op == "replace" and i2 - i1 == j2 - j1:
+        for i, j in zip(range(i1, i2), range(j1, j2)):
+            if exp[i][1] is not None and act[j][1] is not None:
+                keydiff(j + 1, exp[i][1], act[j][1])
+            print("#   - expected: %s" % exp[i][0])
+            print("#   + got:      %s" % act[j][0])
         continue
-    if a is None or e is None:
-        continue
-    if a != e:
-        bad = True
-        print("# line %d differs:" % (i + 1))
-        for k in [k for k in ORDER if k in e or k in a] + sorted(set(a) - set(ORDER)):
-            if e.get(k, "<absent>") != a.get(k, "<absent>"):
-                print("#   %-12s expected %s, got %s" % (k, json.dumps(e.get(k, "<absent>")),
-                                                         json.dumps(a.get(k, "<absent>"))))
-        print("#   expected: %s" % exp[i][0])
-        print("#   got:      %s" % act[i][0])
-        continue
-    want = [k for k in ORDER if k in a]
-    if list(a) != want or set(a) - set(ORDER):
-        bad = True
-        print("# line %d: key order %s, event.h order is %s" % (i + 1, ",".join(a), ",".join(want)))
+    for i in range(i1, i2):
+        print("# - expected line %d missing: %s" % (i + 1, exp[i][0]))
+    for j in range(j1, j2):
+        print("# + unexpected output line %d: %s" % (j + 1, act[j][0]))
 sys.exit(1 if bad else 0)
 '
 
