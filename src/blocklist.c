@@ -45,14 +45,16 @@
 #define BL_IDENT_MAX 64			/* @list / @category value */
 #define BL_QUOTE_MAX 64			/* file text quoted in a message */
 
-/* Pool offsets of a section's strings while loading (the pool may move). */
-struct sec_strs {
-	uint32_t list, category, file;
+/* Strings are allocated in chunks that never move, so pointers stay valid. */
+struct pool_chunk {
+	struct pool_chunk *next;
+	size_t used, cap;
+	char data[];
 };
 
 struct cidr_info {
-	uint32_t text;			/* pool offset */
-	uint32_t sec;
+	const char *text;
+	uint32_t sec;			/* index: the section array may still move */
 	uint32_t line;
 	bool allow;
 };
@@ -66,11 +68,10 @@ struct blocklist {
 	struct cidr_info *ci;
 	size_t n_ci, cap_ci;
 
-	char *pool;			/* every string sections and prefixes point to */
-	size_t pool_len, pool_cap;
+	struct pool_chunk *pool;	/* every string sections and rules point to */
+	size_t pool_bytes;
 
 	struct bl_section *sec;
-	struct sec_strs *sec_s;
 	size_t n_sec, cap_sec;
 
 	struct bl_list_info *lists;
@@ -84,7 +85,8 @@ struct loader {
 	const struct blocklist_defaults *def;
 	const char *path;
 	unsigned line;
-	uint32_t file, list, category;	/* pool offsets of the values in force */
+	const char *file, *list, *category;	/* values in force, in the pool */
+	char *buf;			/* BL_BUF + 1 bytes: the read chunk */
 	struct policy_rule policy;
 	long sec;			/* section in force, -1 after a change */
 };
@@ -100,38 +102,33 @@ static const enum bl_rule_kind rule_kind[] = {
 
 /* ---- errors ---------------------------------------------------------- */
 
-static void set_file(struct bl_error *err, const char *path)
-{
-	snprintf(err->file, sizeof(err->file), "%s", path);
-}
-
-ATTR_PRINTF(2, 3) static int fail(struct loader *ld, const char *fmt, ...)
+/* Fill @err; returns @ret.  @line 0: not about one line. */
+ATTR_PRINTF(5, 6) static int fail_at(struct bl_error *err, const char *path, unsigned line,
+				     int ret, const char *fmt, ...)
 {
 	va_list ap;
 
-	set_file(ld->err, ld->path);
-	ld->err->line = ld->line;
+	snprintf(err->file, sizeof(err->file), "%s", path ? path : "");
+	err->line = line;
 	va_start(ap, fmt);
-	vsnprintf(ld->err->msg, sizeof(ld->err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return ret;
 }
+
+/* A syntax error at the current line: the message names the field. */
+#define fail(ld, ...) fail_at((ld)->err, (ld)->path, (ld)->line, -EINVAL, __VA_ARGS__)
 
 static int fail_errno(struct loader *ld, const char *path, int e, const char *what)
 {
-	set_file(ld->err, path);
-	ld->err->line = 0;
-	snprintf(ld->err->msg, sizeof(ld->err->msg), "%s: %s", what, strerror(e));
-	return -e;
+	return fail_at(ld->err, path, 0, -e, "%s: %s", what, strerror(e));
 }
 
 static int fail_nomem(struct loader *ld, int ret)
 {
-	set_file(ld->err, ld->path ? ld->path : "");
-	ld->err->line = ld->line;
-	snprintf(ld->err->msg, sizeof(ld->err->msg), "%s",
-		 ret == -E2BIG ? "too many entries" : "out of memory");
-	return ret == -E2BIG ? ret : -ENOMEM;
+	if (ret == -E2BIG)
+		return fail_at(ld->err, ld->path, ld->line, ret, "too many entries");
+	return fail_at(ld->err, ld->path, ld->line, -ENOMEM, "out of memory");
 }
 
 /*
@@ -157,26 +154,28 @@ static const char *quote(char *buf, size_t size, const char *s, size_t len)
 
 /* ---- storage --------------------------------------------------------- */
 
-static int pool_add(struct blocklist *bl, const char *s, size_t len, uint32_t *off)
+static int pool_add(struct blocklist *bl, const char *s, size_t len, const char **out)
 {
-	if (bl->pool_len + len + 1 > UINT32_MAX)
-		return -E2BIG;
-	if (bl->pool_len + len + 1 > bl->pool_cap) {
-		size_t cap = bl->pool_cap ? bl->pool_cap : 4096;
-		char *p;
+	struct pool_chunk *c = bl->pool;
+	char *p;
 
-		while (cap < bl->pool_len + len + 1)
-			cap *= 2;
-		p = realloc(bl->pool, cap);
-		if (!p)
+	if (!c || c->cap - c->used < len + 1) {
+		size_t cap = len + 1 > 4096 ? len + 1 : 4096;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
 			return -ENOMEM;
-		bl->pool = p;
-		bl->pool_cap = cap;
+		c->next = bl->pool;
+		c->used = 0;
+		c->cap = cap;
+		bl->pool = c;
+		bl->pool_bytes += sizeof(*c) + cap;
 	}
-	memcpy(bl->pool + bl->pool_len, s, len);
-	bl->pool[bl->pool_len + len] = '\0';
-	*off = (uint32_t)bl->pool_len;
-	bl->pool_len += len + 1;
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	c->used += len + 1;
+	*out = p;
 	return 0;
 }
 
@@ -208,26 +207,11 @@ static int section(struct loader *ld, uint32_t *idx)
 	}
 	if (bl->n_sec >= UINT32_MAX)
 		return -E2BIG;
-	if (bl->n_sec == bl->cap_sec) {
-		size_t cap = bl->cap_sec ? bl->cap_sec * 2 : 16;
-		struct bl_section *sec;
-		struct sec_strs *ss;
-
-		/* Growing one array and not the other is harmless: cap_sec stays the smaller. */
-		sec = realloc(bl->sec, cap * sizeof(*sec));
-		if (!sec)
-			return -ENOMEM;
-		bl->sec = sec;
-		ss = realloc(bl->sec_s, cap * sizeof(*ss));
-		if (!ss)
-			return -ENOMEM;
-		bl->sec_s = ss;
-		bl->cap_sec = cap;
-	}
-	memset(&bl->sec[bl->n_sec], 0, sizeof(*bl->sec));
-	bl->sec[bl->n_sec].policy = ld->policy;
-	bl->sec_s[bl->n_sec] = (struct sec_strs){
+	if (grow((void **)&bl->sec, &bl->cap_sec, bl->n_sec, sizeof(*bl->sec)) < 0)
+		return -ENOMEM;
+	bl->sec[bl->n_sec] = (struct bl_section){
 		.list = ld->list, .category = ld->category, .file = ld->file,
+		.policy = ld->policy,
 	};
 	ld->sec = (long)bl->n_sec;
 	*idx = (uint32_t)bl->n_sec++;
@@ -260,35 +244,32 @@ static const uint8_t byte_class[256] = {
 	[':'] = C_NET | C_OK,
 	['/'] = C_NET | C_OK,
 	['.'] = C_DOT | C_OK,
-	[' '] = C_SPACE,
-	['\t'] = C_SPACE,
-	['\r'] = C_SPACE,
-	['\n'] = C_SPACE,
-	['\v'] = C_SPACE,
-	['\f'] = C_SPACE,
+	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE,
+	['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE,
 };
 
 /*
- * What one pass over an entry token found.  Hostname syntax for list
+ * What an entry token is, after one pass over it.  Hostname syntax for list
  * entries is letters, digits, '-', '_' (real service names such as _dmarc
  * use it), labels of 1-63 bytes, 253 in all (RFC 1035 §2.3.4, RFC 1123
  * §2.1).  That is stricter than name.h, which must represent whatever a
  * packet carries: a list entry with other bytes is a mistake (a UTF-8 IDN,
  * a stray quote) that could never match.
  */
-struct tok_scan {
-	size_t len;		/* without one trailing dot */
-	long bad;		/* offset of the first byte outside the alphabet, or -1 */
-	bool empty_label;
-	bool long_label;
+enum tok_kind {
+	TOK_NAME,		/* a valid name */
+	TOK_NET,		/* an address or prefix: ':' or '/', or an all-digit last label */
+	TOK_TOO_LONG,
+	TOK_BAD_BYTE,
+	TOK_EMPTY_LABEL,
+	TOK_LONG_LABEL,
 };
 
 /*
- * Returns true when the token is an address or prefix (a ':' or '/', or an
- * all-digit last label); fills @t either way.  Branch-free per byte: a dot
- * resets the label counters through a mask rather than a jump.
+ * One pass over an entry token; *@bad is set for TOK_BAD_BYTE.  Branch-free
+ * per byte: a dot resets the label counters through a mask, not a jump.
  */
-static bool scan_token(const char *p, size_t n, struct tok_scan *t)
+static enum tok_kind scan_token(const char *p, size_t n, size_t *bad)
 {
 	size_t label = 0, digits = 0, empty = 0, longl = 0;
 	unsigned all = C_OK, any = 0;
@@ -306,36 +287,34 @@ static bool scan_token(const char *p, size_t n, struct tok_scan *t)
 		any |= k;
 		all &= k;
 	}
-	t->len = n;
-	t->empty_label = empty || label == 0;
-	t->long_label = longl;
-	t->bad = -1;
-	if (!(all & C_OK)) {
-		/* Rare: find the first offending byte for the message. */
-		for (size_t i = 0; i < n; i++) {
-			if (!(byte_class[(unsigned char)p[i]] & C_OK)) {
-				t->bad = (long)i;
-				break;
-			}
-		}
-	}
 	/* RFC 3696 §2: no top-level domain is all-numeric, so such a token is an address. */
-	return (any & C_NET) || (label && digits == label);
+	if ((any & C_NET) || (label && digits == label))
+		return TOK_NET;
+	if (n > NAME_MAX_WIRE)
+		return TOK_TOO_LONG;
+	if (!(all & C_OK)) {
+		for (*bad = 0; byte_class[(unsigned char)p[*bad]] & C_OK; (*bad)++)
+			;
+		return TOK_BAD_BYTE;
+	}
+	if (empty || label == 0)
+		return TOK_EMPTY_LABEL;
+	return longl ? TOK_LONG_LABEL : TOK_NAME;
 }
 
-/* The error for a token that is not a valid name, or 0. */
-static int check_domain(struct loader *ld, const char *p, size_t n, const struct tok_scan *t)
+static int name_error(struct loader *ld, const char *p, size_t n, enum tok_kind k, size_t bad)
 {
+	unsigned char c = (unsigned char)p[bad];
 	char q[BL_QUOTE_MAX + 8];
-	unsigned char c;
 
-	if (t->len <= NAME_MAX_WIRE && t->bad < 0 && !t->empty_label && !t->long_label)
-		return 0;
 	quote(q, sizeof(q), p, n);
-	if (t->len > NAME_MAX_WIRE)
+	switch (k) {
+	case TOK_NAME:
+	case TOK_NET:
+		break;
+	case TOK_TOO_LONG:
 		return fail(ld, "domain: name \"%s\" is longer than %d bytes", q, NAME_MAX_WIRE);
-	if (t->bad >= 0) {
-		c = (unsigned char)p[t->bad];
+	case TOK_BAD_BYTE:
 		if (c == '*')
 			return fail(ld, "domain: '*' is only allowed as a leading \"*.\" in \"%s\"",
 				    q);
@@ -344,45 +323,35 @@ static int check_domain(struct loader *ld, const char *p, size_t n, const struct
 				    "(letters, digits, '-', '_'; IDNs in punycode)", c, q);
 		return fail(ld, "domain: invalid byte 0x%02x in \"%s\" "
 			    "(letters, digits, '-', '_'; IDNs in punycode)", c, q);
-	}
-	if (t->empty_label)
+	case TOK_EMPTY_LABEL:
 		return fail(ld, "domain: empty label in \"%s\"", q);
-	return fail(ld, "domain: label longer than %d bytes in \"%s\"", NAME_MAX_LABEL, q);
-}
-
-static void count(struct bl_section *s, bool allow, enum bl_rule_kind kind)
-{
-	if (allow)
-		s->allows++;
-	else if (kind == BL_CIDR)
-		s->cidrs++;
-	else if (kind == BL_EXACT)
-		s->exact++;
-	else
-		s->domains++;
+	case TOK_LONG_LABEL:
+		return fail(ld, "domain: label longer than %d bytes in \"%s\"", NAME_MAX_LABEL, q);
+	}
+	return fail(ld, "domain: invalid name \"%s\"", q);
 }
 
 static int add_domain(struct loader *ld, const char *p, size_t n, enum ds_kind kind,
-		      bool allow, const struct tok_scan *t)
+		      bool allow)
 {
-	char canon[NAME_MAX_TEXT], q[BL_QUOTE_MAX + 8];
+	char canon[NAME_MAX_TEXT];
+	struct bl_section *s;
 	size_t clen;
 	uint32_t sec;
 	int ret;
 
-	ret = check_domain(ld, p, n, t);
-	if (ret < 0)
-		return ret;
+	/* The scan above is stricter, so this only canonicalises (lower case, no final dot). */
 	if (name_from_text((const uint8_t *)p, n, canon, &clen) != PARSE_OK)
-		return fail(ld, "domain: invalid name \"%s\"", quote(q, sizeof(q), p, n));
+		return name_error(ld, p, n, TOK_NAME, 0);
 	ret = section(ld, &sec);
 	if (ret == 0)
 		ret = domain_set_add(ld->bl->dom[allow], kind, canon, clen, sec, ld->line);
 	if (ret == -EINVAL)
-		return fail(ld, "domain: invalid name \"%s\"", quote(q, sizeof(q), p, n));
+		return name_error(ld, p, n, TOK_NAME, 0);
 	if (ret < 0)
 		return fail_nomem(ld, ret);
-	count(&ld->bl->sec[sec], allow, rule_kind[kind]);
+	s = &ld->bl->sec[sec];
+	*(allow ? &s->allows : kind == DS_EXACT ? &s->exact : &s->domains) += 1;
 	return 0;
 }
 
@@ -393,22 +362,22 @@ static int add_cidr(struct loader *ld, const char *p, size_t n, bool allow)
 	struct cidr_info *ci;
 	struct addr net;
 	unsigned plen;
-	uint32_t sec, off;
+	const char *t;
+	uint32_t sec;
 	int ret;
 
-	quote(q, sizeof(q), p, n);
 	ret = cidr_set_parse(p, n, &net, &plen);
 	if (ret == -ERANGE)
 		return fail(ld, "cidr: invalid prefix length in \"%s\" (0-32 for IPv4, 0-128 for IPv6)",
-			    q);
+			    quote(q, sizeof(q), p, n));
 	if (ret < 0)
-		return fail(ld, "cidr: invalid address in \"%s\"", q);
+		return fail(ld, "cidr: invalid address in \"%s\"", quote(q, sizeof(q), p, n));
 	if (cidr_set_host_bits(&net, plen)) {
 		struct addr m = net;
 
 		cidr_set_mask(&m, plen);
-		return fail(ld, "cidr: host bits set in \"%s\" (the network is %s)", q,
-			    cidr_set_format(&m, plen, text, sizeof(text)));
+		return fail(ld, "cidr: host bits set in \"%s\" (the network is %s)",
+			    quote(q, sizeof(q), p, n), cidr_set_format(&m, plen, text, sizeof(text)));
 	}
 	cidr_set_format(&net, plen, text, sizeof(text));
 
@@ -416,7 +385,7 @@ static int add_cidr(struct loader *ld, const char *p, size_t n, bool allow)
 	if (ret == 0)
 		ret = grow((void **)&bl->ci, &bl->cap_ci, bl->n_ci, sizeof(*bl->ci));
 	if (ret == 0)
-		ret = pool_add(bl, text, strlen(text), &off);
+		ret = pool_add(bl, text, strlen(text), &t);
 	if (ret == 0 && bl->n_ci >= UINT32_MAX)
 		ret = -E2BIG;
 	if (ret == 0)
@@ -424,8 +393,8 @@ static int add_cidr(struct loader *ld, const char *p, size_t n, bool allow)
 	if (ret < 0)
 		return fail_nomem(ld, ret);
 	ci = &bl->ci[bl->n_ci++];
-	*ci = (struct cidr_info){ .text = off, .sec = sec, .line = ld->line, .allow = allow };
-	count(&bl->sec[sec], allow, BL_CIDR);
+	*ci = (struct cidr_info){ .text = t, .sec = sec, .line = ld->line, .allow = allow };
+	*(allow ? &bl->sec[sec].allows : &bl->sec[sec].cidrs) += 1;
 	return 0;
 }
 
@@ -436,8 +405,9 @@ static int do_entry(struct loader *ld, const char *p, size_t n)
 {
 	enum ds_kind kind = DS_SUFFIX;
 	char q[BL_QUOTE_MAX + 8];
-	struct tok_scan t;
+	enum tok_kind tk;
 	bool allow = false;
+	size_t bad = 0;
 
 	if (n >= 2 && p[0] == '@' && p[1] == '@') {
 		allow = true;
@@ -458,13 +428,16 @@ static int do_entry(struct loader *ld, const char *p, size_t n)
 	if (n == 0)
 		return fail(ld, "domain: missing name after \"%s\"", kind == DS_EXACT ? "=" : "*.");
 
-	if (scan_token(p, n, &t)) {
+	tk = scan_token(p, n, &bad);
+	if (tk == TOK_NET) {
 		if (kind != DS_SUFFIX)
 			return fail(ld, "cidr: \"=\" and \"*.\" apply to names only, not to \"%s\"",
 				    quote(q, sizeof(q), p, n));
 		return add_cidr(ld, p, n, allow);
 	}
-	return add_domain(ld, p, n, kind, allow, &t);
+	if (tk != TOK_NAME)
+		return name_error(ld, p, n, tk, bad);
+	return add_domain(ld, p, n, kind, allow);
 }
 
 /* ---- directives ------------------------------------------------------ */
@@ -480,7 +453,8 @@ static bool ident_ok(const char *s, size_t n)
 	return true;
 }
 
-static int set_ident(struct loader *ld, const char *dir, uint32_t *cur, const char *v, size_t n)
+static int set_ident(struct loader *ld, const char *dir, const char **cur, const char *v,
+		     size_t n)
 {
 	char q[BL_QUOTE_MAX + 8];
 	int ret;
@@ -488,7 +462,7 @@ static int set_ident(struct loader *ld, const char *dir, uint32_t *cur, const ch
 	if (!ident_ok(v, n))
 		return fail(ld, "%s: invalid name \"%s\" (1-%d letters, digits, '.', '_' or '-')",
 			    dir, quote(q, sizeof(q), v, n), BL_IDENT_MAX);
-	if (strcmp(ld->bl->pool + *cur, v) == 0)
+	if (strcmp(*cur, v) == 0)
 		return 0;
 	ret = pool_add(ld->bl, v, n, cur);
 	if (ret < 0)
@@ -637,8 +611,9 @@ static int start_file(struct loader *ld, const char *path)
 	return 0;
 }
 
-static int load_fd(struct loader *ld, int fd, char *buf)
+static int load_fd(struct loader *ld, int fd)
 {
+	char *buf = ld->buf;
 	size_t have = 0, start, len;
 	bool eof = false, first = true;
 	ssize_t n;
@@ -687,22 +662,14 @@ static int load_fd(struct loader *ld, int fd, char *buf)
 
 static int load_file(struct loader *ld, const char *path)
 {
-	char *buf;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail_errno(ld, path, errno, "cannot open");
-	buf = malloc(BL_BUF + 1);
-	if (!buf) {
-		close(fd);
-		ld->path = path;
-		return fail_nomem(ld, -ENOMEM);
-	}
 	ret = start_file(ld, path);
 	if (ret == 0)
-		ret = load_fd(ld, fd, buf);
-	free(buf);
+		ret = load_fd(ld, fd);
 	close(fd);
 	return ret;
 }
@@ -722,16 +689,19 @@ static bool is_list_name(const char *n)
 /* Every "*.list" regular file of @dir, in strcmp() order, not recursive. */
 static int load_dir(struct loader *ld, const char *dir)
 {
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, dl = strlen(dir);
+	const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+	char **paths = NULL;
 	struct dirent *de;
+	struct stat st;
 	int ret = 0;
 	DIR *d;
 
 	d = opendir(dir);
 	if (!d)
 		return fail_errno(ld, dir, errno, "cannot open directory");
-	for (;;) {
+	/* Full paths sort like names: they share the directory prefix. */
+	while (ret == 0) {
 		errno = 0;
 		de = readdir(d);
 		if (!de) {
@@ -741,42 +711,28 @@ static int load_dir(struct loader *ld, const char *dir)
 		}
 		if (!is_list_name(de->d_name))
 			continue;
-		ret = grow((void **)&names, &cap, n, sizeof(*names));
-		if (ret == 0 && !(names[n] = strdup(de->d_name)))
+		ret = grow((void **)&paths, &cap, n, sizeof(*paths));
+		if (ret == 0 && !(paths[n] = malloc(dl + strlen(de->d_name) + 2)))
 			ret = -ENOMEM;
 		if (ret < 0) {
 			ld->path = dir;
 			ret = fail_nomem(ld, ret);
 			break;
 		}
-		n++;
+		sprintf(paths[n++], "%s%s%s", dir, sep, de->d_name);
 	}
 	closedir(d);
 	if (ret == 0 && n)
-		qsort(names, n, sizeof(*names), name_cmp);
-
+		qsort(paths, n, sizeof(*paths), name_cmp);
 	for (i = 0; i < n && ret == 0; i++) {
-		size_t dl = strlen(dir);
-		bool slash = dl && dir[dl - 1] == '/';
-		size_t pl = dl + !slash + strlen(names[i]) + 1;
-		char *path = malloc(pl);
-		struct stat st;
-
-		if (!path) {
-			ld->path = dir;
-			ret = fail_nomem(ld, -ENOMEM);
-			break;
-		}
-		snprintf(path, pl, "%s%s%s", dir, slash ? "" : "/", names[i]);
-		if (stat(path, &st) < 0)
-			ret = fail_errno(ld, path, errno, "cannot open");
+		if (stat(paths[i], &st) < 0)
+			ret = fail_errno(ld, paths[i], errno, "cannot open");
 		else if (S_ISREG(st.st_mode))
-			ret = load_file(ld, path);
-		free(path);
+			ret = load_file(ld, paths[i]);
 	}
 	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(paths[i]);
+	free(paths);
 	return ret;
 }
 
@@ -788,12 +744,8 @@ static int load_path(struct loader *ld, const char *path)
 		return fail_errno(ld, path, errno, "cannot open");
 	if (S_ISDIR(st.st_mode))
 		return load_dir(ld, path);
-	if (!S_ISREG(st.st_mode)) {
-		set_file(ld->err, path);
-		ld->err->line = 0;
-		snprintf(ld->err->msg, sizeof(ld->err->msg), "not a regular file or directory");
-		return -EINVAL;
-	}
+	if (!S_ISREG(st.st_mode))
+		return fail_at(ld->err, path, 0, -EINVAL, "not a regular file or directory");
 	return load_file(ld, path);
 }
 
@@ -801,7 +753,7 @@ static int load_path(struct loader *ld, const char *path)
 
 static int build_lists(struct blocklist *bl)
 {
-	uint32_t *last_file;
+	const char **last_file;
 	size_t i, j;
 
 	if (!bl->n_sec)
@@ -824,7 +776,7 @@ static int build_lists(struct blocklist *bl)
 		if (j == bl->n_lists) {
 			bl->n_lists++;
 			l->name = s->list;
-			last_file[j] = UINT32_MAX;
+			last_file[j] = NULL;
 		}
 		l->domains += s->domains;
 		l->exact += s->exact;
@@ -832,8 +784,8 @@ static int build_lists(struct blocklist *bl)
 		l->allows += s->allows;
 		l->sections++;
 		/* A file's sections are contiguous: count each change of file once. */
-		if (last_file[j] != bl->sec_s[i].file) {
-			last_file[j] = bl->sec_s[i].file;
+		if (last_file[j] != s->file) {
+			last_file[j] = s->file;
 			l->files++;
 		}
 	}
@@ -861,11 +813,6 @@ static int finish(struct blocklist *bl)
 		if (!bl->dom_rules[i])
 			return -ENOMEM;
 	}
-	for (i = 0; i < bl->n_sec; i++) {
-		bl->sec[i].list = bl->pool + bl->sec_s[i].list;
-		bl->sec[i].category = bl->pool + bl->sec_s[i].category;
-		bl->sec[i].file = bl->pool + bl->sec_s[i].file;
-	}
 	if (bl->n_ci) {
 		bl->net_rules = calloc(bl->n_ci, sizeof(*bl->net_rules));
 		if (!bl->net_rules)
@@ -875,7 +822,7 @@ static int finish(struct blocklist *bl)
 		const struct cidr_info *c = &bl->ci[i];
 
 		bl->net_rules[i] = (struct bl_rule){
-			.text = bl->pool + c->text,
+			.text = c->text,
 			.section = &bl->sec[c->sec],
 			.kind = BL_CIDR,
 			.allow = c->allow,
@@ -896,11 +843,15 @@ void blocklist_free(struct blocklist *bl)
 		cidr_set_free(bl->net[i]);
 		free(bl->dom_rules[i]);
 	}
+	while (bl->pool) {
+		struct pool_chunk *c = bl->pool;
+
+		bl->pool = c->next;
+		free(c);
+	}
 	free(bl->net_rules);
 	free(bl->ci);
-	free(bl->pool);
 	free(bl->sec);
-	free(bl->sec_s);
 	free(bl->lists);
 	free(bl);
 }
@@ -916,7 +867,8 @@ int blocklist_load(struct blocklist **out, const char *const *paths, size_t n_pa
 	ld.err = err ? err : &dummy;
 	memset(ld.err, 0, sizeof(*ld.err));
 	bl = calloc(1, sizeof(*bl));
-	if (!bl)
+	ld.buf = malloc(BL_BUF + 1);
+	if (!bl || !ld.buf)
 		goto nomem;
 	ld.bl = bl;
 	for (int i = 0; i < 2; i++) {
@@ -933,13 +885,13 @@ int blocklist_load(struct blocklist **out, const char *const *paths, size_t n_pa
 	ret = finish(bl);
 	if (ret < 0)
 		goto nomem;
+	free(ld.buf);
 	*out = bl;
 	return 0;
 nomem:
-	ld.err->line = 0;
-	snprintf(ld.err->msg, sizeof(ld.err->msg), "out of memory");
-	ret = -ENOMEM;
+	ret = fail_at(ld.err, NULL, 0, -ENOMEM, "out of memory");
 out:
+	free(ld.buf);
 	blocklist_free(bl);
 	return ret;
 }
@@ -1029,7 +981,7 @@ void blocklist_get_stats(const struct blocklist *bl, struct blocklist_stats *st)
 	st->duplicates = d[0].duplicates + d[1].duplicates + c[0].duplicates + c[1].duplicates;
 	st->lists = bl->n_lists;
 	st->bytes = sizeof(*bl) + d[0].bytes + d[1].bytes + c[0].bytes + c[1].bytes +
-		    bl->pool_cap + bl->cap_sec * (sizeof(*bl->sec) + sizeof(*bl->sec_s)) +
+		    bl->pool_bytes + bl->cap_sec * sizeof(*bl->sec) +
 		    bl->cap_ci * sizeof(*bl->ci) + bl->n_ci * sizeof(*bl->net_rules) +
 		    bl->n_sec * sizeof(*bl->lists);
 }

@@ -194,6 +194,12 @@ static bool is_dns_port(uint16_t port)
 	return port == 53;
 }
 
+/* mDNS (RFC 6762) and LLMNR (RFC 4795) stay on the link: never egress names. */
+static bool is_local_dns_port(uint16_t port)
+{
+	return port == 5353 || port == 5355;
+}
+
 /* Fill the endpoint fields of @ev from the packet, client as source. */
 static void event_init(const struct pkt *k, struct event *ev, enum event_type type,
 		       enum app_proto app)
@@ -268,7 +274,7 @@ static bool dns_per_message(const struct pkt *k, enum app_proto app)
  * An ECH hello whose outer name is not blocked, to an address learned from
  * a blocked name: the address is the only evidence left.
  */
-static void ech_learned(struct engine *e, struct pkt *k, enum app_proto app, const char *name,
+static bool ech_learned(struct engine *e, struct pkt *k, enum app_proto app, const char *name,
 			size_t len)
 {
 	const struct addr *server = k->from_client ? &k->ip.dst : &k->ip.src;
@@ -276,10 +282,10 @@ static void ech_learned(struct engine *e, struct pkt *k, enum app_proto app, con
 	struct event ev;
 
 	if (e->o.learned_ech == LEARNED_OFF)
-		return;
+		return false;
 	l = dnscache_lookup(e->learned, server, k->ts_us);
 	if (!l)
-		return;
+		return false;
 	event_init(k, &ev, EV_MATCH, app);
 	ev.name = name;
 	ev.name_len = len;
@@ -288,6 +294,7 @@ static void ech_learned(struct engine *e, struct pkt *k, enum app_proto app, con
 	ev.learned_from = l->name;
 	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ech == LEARNED_LOG);
 	emit(e, &ev);
+	return true;
 }
 
 /*
@@ -311,9 +318,12 @@ static void on_name(struct engine *e, struct pkt *k, enum app_proto app, enum dn
 	seen = flowtab_name_seen(e->ft, k->flow, hash64(name, len, (uint64_t)dk));
 	if (!seen)
 		e->st.names++;
-	if (ech && !hit && !seen)
-		ech_learned(e, k, app, name, len);
-	if (seen || (!hit && !e->o.report_all))
+	if (seen)
+		return;
+	/* The learned-address match is this name's one event. */
+	if (ech && !hit && ech_learned(e, k, app, name, len))
+		return;
+	if (!hit && !e->o.report_all)
 		return;
 	event_init(k, &ev, hit ? EV_MATCH : EV_NAME, app);
 	ev.name = name;
@@ -708,18 +718,29 @@ static void inspect_quic(struct engine *e, struct pkt *k)
 static void inspect_udp(struct engine *e, struct pkt *k)
 {
 	struct flow *f = k->flow;
+	const uint8_t *p = k->l4.payload.p;
+	size_t len = k->l4.payload.len;
 
-	if (is_dns_port(k->l4.sport) || is_dns_port(k->l4.dport)) {
-		inspect_dns_message(e, k, k->l4.payload.p, k->l4.payload.len);
+	if (is_dns_port(k->l4.sport) || is_dns_port(k->l4.dport) || (f->flags & FLOW_DNS)) {
+		inspect_dns_message(e, k, p, len);
 		return;
 	}
 	if (!k->from_client || (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
 		return;
-	if (f->ext || quic_sniff(k->l4.payload.p, k->l4.payload.len)) {
+	if (f->ext || quic_sniff(p, len)) {
 		inspect_quic(e, k);
 		return;
 	}
-	/* The client's first datagram is not a QUIC Initial: nothing to name. */
+	/*
+	 * DNS off port 53 (DNSCrypt certificate queries on 443, resolvers on
+	 * odd ports): recognised by content on the client's first datagram.
+	 */
+	if (!is_local_dns_port(k->l4.dport) && dns_looks_like_query(p, len)) {
+		f->flags |= FLOW_DNS;
+		inspect_dns_message(e, k, p, len);
+		return;
+	}
+	/* The client's first datagram is neither QUIC nor DNS: nothing to name. */
 	stream_finished(e, f, ST_GAVE_UP);
 }
 

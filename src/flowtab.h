@@ -36,7 +36,7 @@ enum flow_state_flags {
 	FLOW_STREAM_GAVE_UP = 1U << 4,	/* not TLS/HTTP/DNS: no more to look for */
 	FLOW_HAVE_ISN = 1U << 5,	/* isn holds the client's initial sequence */
 	FLOW_LEARNED = 1U << 6,		/* the server address was learned from DNS */
-	FLOW_TUNNEL = 1U << 7,		/* outer flow of a tunnel: never inspected */
+	FLOW_DNS = 1U << 7,		/* DNS recognised by content off port 53 */
 };
 
 #define FLOW_INLINE_NAMES 4

@@ -19,14 +19,19 @@ struct entry {
 	char *rule_c, *list_c, *cat_c;
 	enum action action;
 	bool enforced;
-	enum app_proto app;
+	unsigned apps;			/* bit per enum app_proto seen */
 	int64_t first_us, last_us;
 	uint64_t packets, flows;
 };
 
-/* flow (file, id) -> entry index, open addressing */
+/*
+ * Open-addressing map over 64-bit keys: a flow (file_no << 40 | flow id)
+ * -> the entry its packets count for; and (FLOW_ENTRY_BIT | flow, entry)
+ * pairs, so an entry counts each flow once.
+ */
+#define FLOW_ENTRY_BIT (1ULL << 63)
 struct fslot {
-	uint64_t fid;			/* file_no << 40 | flow id; 0 = empty */
+	uint64_t fid;			/* 0 = empty */
 	uint32_t entry;
 };
 
@@ -163,17 +168,27 @@ int report_event(struct report *r, unsigned file_no, const struct event *ev)
 		x->category = x->cat_c;
 		x->action = ev->decision.action;
 		x->enforced = ev->decision.enforced;
-		x->app = ev->app;
 		x->first_us = ev->ts_us;
 		x->last_us = ev->ts_us;
 		r->n++;
 	}
-	x->flows++;
+	x->apps |= 1u << ev->app;
 	if (ev->ts_us < x->first_us)
 		x->first_us = ev->ts_us;
 	if (ev->ts_us > x->last_us)
 		x->last_us = ev->ts_us;
-	return fmap_put(r, fid_of(file_no, ev->flow_id), (uint32_t)(x - r->e));
+	{
+		uint32_t idx = (uint32_t)(x - r->e);
+		uint64_t fid = fid_of(file_no, ev->flow_id);
+		uint64_t pair = FLOW_ENTRY_BIT | hash64(&(uint64_t[2]){ fid, idx }, 16, 1);
+
+		if (!fmap_find(r, pair)->fid) {
+			x->flows++;
+			if (fmap_put(r, pair, idx) < 0)
+				return -ENOMEM;
+		}
+		return fmap_put(r, fid, idx);
+	}
 }
 
 void report_packet(struct report *r, unsigned file_no, int64_t ts_us,
@@ -208,6 +223,23 @@ static int cmp_entry(const void *a, const void *b)
 	return (int)x->enforced - (int)y->enforced;
 }
 
+/* "dns, tls" from the bit set. */
+static const char *apps_str(unsigned apps, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned a = APP_IP; a <= APP_HTTP; a++) {
+		if (!(apps & (1u << a)))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+				      app_proto_name((enum app_proto)a));
+		if (n >= size)
+			break;
+	}
+	return buf;
+}
+
 static const char *what(const struct entry *x)
 {
 	if (!x->enforced)
@@ -238,10 +270,12 @@ void report_print(struct report *r, FILE *f, const struct engine_stats *st, unsi
 	fprintf(f, "Matches:\n");
 	for (i = 0; i < r->n; i++) {
 		const struct entry *x = &r->e[i];
+		char apps[64];
 
 		fprintf(f, "  %s\n", x->key);
-		fprintf(f, "    %s, rule %s, list %s, category %s, action %s\n",
-			app_proto_name(x->app), x->rule, x->list, x->category, what(x));
+		fprintf(f, "    seen in %s; rule %s, list %s, category %s, action %s\n",
+			apps_str(x->apps, apps, sizeof(apps)), x->rule, x->list, x->category,
+			what(x));
 		fprintf(f, "    first %s, last %s, %llu packet%s in %llu flow%s\n",
 			time_format_rfc3339(x->first_us, t1, sizeof(t1)),
 			time_format_rfc3339(x->last_us, t2, sizeof(t2)),

@@ -25,6 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CORPUS = os.environ.get("EMBARGO_CORPUS", os.path.join(ROOT, "..", "shared", "corpus", "pcap"))
 GAPS = os.path.join(ROOT, "tests", "corpus", "gaps.txt")
 KIND = {"dns": "dns", "tls": "sni", "quic": "sni", "http": "http"}
+# Captures whose file ends in the middle of a record (corpus/README.md).
+TRUNCATED = {"ndpi__fuzz-2021-10-13.pcap"}
 
 
 def unescape(s, base):
@@ -84,7 +86,10 @@ def main():
                            capture_output=True, text=True, encoding="latin-1")
         got = set()
         bad = []
-        if p.returncode not in (0, 1):
+        # A capture cut short is an error (exit 2) after everything before
+        # the cut was reported: the names must still be there.
+        cut = p.returncode == 2 and "truncated" in p.stderr and f in TRUNCATED
+        if p.returncode not in (0, 1) and not cut:
             bad.append(f"exit status {p.returncode}: {p.stderr.strip()}")
         for line in p.stdout.splitlines():
             ev = json.loads(line)
