@@ -64,16 +64,12 @@ struct blocklist {
 	struct cidr_set *net[2];
 	struct bl_rule *dom_rules[2];	/* per table slot, filled on first match */
 	struct bl_rule *net_rules;	/* per cidr_info, filled by finish */
-
 	struct cidr_info *ci;
 	size_t n_ci, cap_ci;
-
 	struct pool_chunk *pool;	/* every string sections and rules point to */
 	size_t pool_bytes;
-
 	struct bl_section *sec;
 	size_t n_sec, cap_sec;
-
 	struct bl_list_info *lists;
 	size_t n_lists;
 	size_t files;
@@ -95,9 +91,7 @@ struct loader {
 static const struct bl_section busy_section;
 
 static const enum bl_rule_kind rule_kind[] = {
-	[DS_SUFFIX] = BL_SUFFIX,
-	[DS_EXACT] = BL_EXACT,
-	[DS_SUBDOMAINS] = BL_SUBDOMAINS,
+	[DS_SUFFIX] = BL_SUFFIX, [DS_EXACT] = BL_EXACT, [DS_SUBDOMAINS] = BL_SUBDOMAINS,
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -226,24 +220,18 @@ static int section(struct loader *ld, uint32_t *idx)
  * those branches mispredict).
  */
 enum {
-	C_NAME = 1 << 0,	/* letter, digit, '-', '_' */
+	C_OK = 1 << 0,		/* allowed in an entry: letter, digit, '-', '_', '.', ':', '/' */
 	C_DIGIT = 1 << 1,
 	C_NET = 1 << 2,		/* ':' or '/' */
 	C_DOT = 1 << 3,
 	C_SPACE = 1 << 4,	/* token separator: what ch_is_space() accepts */
-	C_OK = 1 << 5,		/* allowed in an entry token (name or address) */
 };
 
 /* Range designators ("a" ... "z") are a GNU C extension, fine under gnu11. */
 static const uint8_t byte_class[256] = {
-	['0' ... '9'] = C_NAME | C_DIGIT | C_OK,
-	['a' ... 'z'] = C_NAME | C_OK,
-	['A' ... 'Z'] = C_NAME | C_OK,
-	['-'] = C_NAME | C_OK,
-	['_'] = C_NAME | C_OK,
-	[':'] = C_NET | C_OK,
-	['/'] = C_NET | C_OK,
-	['.'] = C_DOT | C_OK,
+	['0' ... '9'] = C_DIGIT | C_OK,
+	['a' ... 'z'] = C_OK, ['A' ... 'Z'] = C_OK, ['-'] = C_OK, ['_'] = C_OK,
+	[':'] = C_NET | C_OK, ['/'] = C_NET | C_OK, ['.'] = C_DOT | C_OK,
 	[' '] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE,
 	['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE,
 };
@@ -368,8 +356,8 @@ static int add_cidr(struct loader *ld, const char *p, size_t n, bool allow)
 
 	ret = cidr_set_parse(p, n, &net, &plen);
 	if (ret == -ERANGE)
-		return fail(ld, "cidr: invalid prefix length in \"%s\" (0-32 for IPv4, 0-128 for IPv6)",
-			    quote(q, sizeof(q), p, n));
+		return fail(ld, "cidr: invalid prefix length in \"%s\" "
+			    "(0-32 for IPv4, 0-128 for IPv6)", quote(q, sizeof(q), p, n));
 	if (ret < 0)
 		return fail(ld, "cidr: invalid address in \"%s\"", quote(q, sizeof(q), p, n));
 	if (cidr_set_host_bits(&net, plen)) {
@@ -377,7 +365,8 @@ static int add_cidr(struct loader *ld, const char *p, size_t n, bool allow)
 
 		cidr_set_mask(&m, plen);
 		return fail(ld, "cidr: host bits set in \"%s\" (the network is %s)",
-			    quote(q, sizeof(q), p, n), cidr_set_format(&m, plen, text, sizeof(text)));
+			    quote(q, sizeof(q), p, n),
+			    cidr_set_format(&m, plen, text, sizeof(text)));
 	}
 	cidr_set_format(&net, plen, text, sizeof(text));
 
@@ -563,7 +552,8 @@ static int do_line(struct loader *ld, char *s, size_t len)
 		char q1[BL_QUOTE_MAX + 8], q2[BL_QUOTE_MAX + 8];
 
 		return fail(ld, "unexpected \"%s\" after the entry \"%s\" (one entry per line)",
-			    quote(q2, sizeof(q2), tok[1], tl[1]), quote(q1, sizeof(q1), tok[0], tl[0]));
+			    quote(q2, sizeof(q2), tok[1], tl[1]),
+			    quote(q1, sizeof(q1), tok[0], tl[0]));
 	}
 	return do_entry(ld, tok[0], tl[0]);
 }
@@ -611,6 +601,14 @@ static int start_file(struct loader *ld, const char *path)
 	return 0;
 }
 
+static int next_line(struct loader *ld, char *p, size_t len)
+{
+	ld->line++;
+	if (len > BL_LINE_MAX)
+		return fail(ld, "line longer than %d bytes", BL_LINE_MAX);
+	return do_line(ld, p, len);
+}
+
 static int load_fd(struct loader *ld, int fd)
 {
 	char *buf = ld->buf;
@@ -638,22 +636,15 @@ static int load_fd(struct loader *ld, int fd)
 		}
 		while ((nl = memchr(buf + start, '\n', have - start))) {
 			len = (size_t)(nl - (buf + start));
-			ld->line++;
-			if (len > BL_LINE_MAX)
-				return fail(ld, "line longer than %d bytes", BL_LINE_MAX);
-			ret = do_line(ld, buf + start, len);
+			ret = next_line(ld, buf + start, len);
 			if (ret < 0)
 				return ret;
 			start += len + 1;
 		}
+		/* Too long already, or the last line without a line feed (buf has a spare byte). */
 		len = have - start;
-		if (len > BL_LINE_MAX || (eof && len)) {
-			ld->line++;
-			if (len > BL_LINE_MAX)
-				return fail(ld, "line longer than %d bytes", BL_LINE_MAX);
-			/* The last line has no line feed; buf has a spare byte for its NUL. */
-			return do_line(ld, buf + start, len);
-		}
+		if (len > BL_LINE_MAX || (eof && len))
+			return next_line(ld, buf + start, len);
 		memmove(buf, buf + start, len);
 		have = len;
 	}
@@ -679,17 +670,10 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool is_list_name(const char *n)
-{
-	size_t len = strlen(n);
-
-	return n[0] != '.' && len > 5 && strcmp(n + len - 5, ".list") == 0;
-}
-
 /* Every "*.list" regular file of @dir, in strcmp() order, not recursive. */
 static int load_dir(struct loader *ld, const char *dir)
 {
-	size_t n = 0, cap = 0, i, dl = strlen(dir);
+	size_t n = 0, cap = 0, i, nl, dl = strlen(dir);
 	const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
 	char **paths = NULL;
 	struct dirent *de;
@@ -709,10 +693,12 @@ static int load_dir(struct loader *ld, const char *dir)
 				ret = fail_errno(ld, dir, errno, "cannot read directory");
 			break;
 		}
-		if (!is_list_name(de->d_name))
+		nl = strlen(de->d_name);
+		/* "x.list", not ".x.list" (editors' and tools' hidden files) */
+		if (de->d_name[0] == '.' || nl <= 5 || strcmp(de->d_name + nl - 5, ".list"))
 			continue;
 		ret = grow((void **)&paths, &cap, n, sizeof(*paths));
-		if (ret == 0 && !(paths[n] = malloc(dl + strlen(de->d_name) + 2)))
+		if (ret == 0 && !(paths[n] = malloc(dl + nl + 2)))
 			ret = -ENOMEM;
 		if (ret < 0) {
 			ld->path = dir;
@@ -733,6 +719,7 @@ static int load_dir(struct loader *ld, const char *dir)
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+	ld->path = dir;		/* not a freed path */
 	return ret;
 }
 
@@ -971,19 +958,20 @@ void blocklist_get_stats(const struct blocklist *bl, struct blocklist_stats *st)
 		domain_set_get_stats(bl->dom[i], &d[i]);
 		cidr_set_get_stats(bl->net[i], &c[i]);
 	}
-	memset(st, 0, sizeof(*st));
-	st->domains = d[0].by_kind[DS_SUFFIX] + d[0].by_kind[DS_SUBDOMAINS];
-	st->exact = d[0].by_kind[DS_EXACT];
-	st->cidrs = c[0].entries;
-	st->allows = d[1].entries + c[1].entries;
-	st->sections = bl->n_sec;
-	st->files = bl->files;
-	st->duplicates = d[0].duplicates + d[1].duplicates + c[0].duplicates + c[1].duplicates;
-	st->lists = bl->n_lists;
-	st->bytes = sizeof(*bl) + d[0].bytes + d[1].bytes + c[0].bytes + c[1].bytes +
-		    bl->pool_bytes + bl->cap_sec * sizeof(*bl->sec) +
-		    bl->cap_ci * sizeof(*bl->ci) + bl->n_ci * sizeof(*bl->net_rules) +
-		    bl->n_sec * sizeof(*bl->lists);
+	*st = (struct blocklist_stats){
+		.domains = d[0].by_kind[DS_SUFFIX] + d[0].by_kind[DS_SUBDOMAINS],
+		.exact = d[0].by_kind[DS_EXACT],
+		.cidrs = c[0].entries,
+		.allows = d[1].entries + c[1].entries,
+		.sections = bl->n_sec,
+		.files = bl->files,
+		.duplicates = d[0].duplicates + d[1].duplicates + c[0].duplicates + c[1].duplicates,
+		.lists = bl->n_lists,
+		.bytes = sizeof(*bl) + d[0].bytes + d[1].bytes + c[0].bytes + c[1].bytes +
+			 bl->pool_bytes + bl->cap_sec * sizeof(*bl->sec) +
+			 bl->cap_ci * sizeof(*bl->ci) + bl->n_ci * sizeof(*bl->net_rules) +
+			 bl->n_sec * sizeof(*bl->lists),
+	};
 }
 
 size_t blocklist_n_sections(const struct blocklist *bl)

@@ -667,7 +667,17 @@ static void test_header_bounds(void)
 	ok(!quic_sniff(pkt, n), "sniff: v1 Handshake is not Initial");
 	is_int(PARSE_NOT_MINE, parse(pkt, n, NULL, &q), "a lone Handshake packet");
 	pkt[0] = (uint8_t)((pkt[0] & 0xcf) | 0x30);	/* v1 Retry */
-	is_int(PARSE_NOT_MINE, parse(pkt, n, NULL, &q), "a Retry packet");
+	is_int(PARSE_NOT_MINE, parse(pkt, n, NULL, &q), "a Retry-typed packet");
+	{
+		/* RFC 9001 A.4: a real Retry has no Length; its token is not one. */
+		uint8_t retry[64];
+		size_t rn = unhex("ff000000010008f067a5502a4262b5746f6b656e04a265ba2eff4d82"
+				  "9058fb3f0f2496ba", retry, sizeof(retry));
+
+		is_int(36, rn, "A.4 Retry is 36 bytes");
+		ok(!quic_sniff(retry, rn), "sniff: RFC 9001 A.4 Retry");
+		is_int(PARSE_NOT_MINE, parse(retry, rn, NULL, &q), "RFC 9001 A.4 Retry ends the walk");
+	}
 	pkt[0] = (uint8_t)((pkt[0] & 0xcf) | 0x10);	/* v1 0-RTT */
 	is_int(PARSE_NOT_MINE, parse(pkt, n, NULL, &q), "a lone 0-RTT packet");
 	n = build(&s, pkt);
