@@ -55,7 +55,7 @@ int time_parse_rfc3339(const char *s, int64_t *out_us);
 #define TIME_RFC3339_LEN 40
 char *time_format_rfc3339(int64_t us, char *buf, size_t size);
 
-/* hash64 - a fast non-cryptographic hash of @len bytes (FNV-1a 64 mix). */
+/* hash64 - a fast non-cryptographic hash of @len bytes (word-at-a-time, splitmix finish). */
 uint64_t hash64(const void *p, size_t len, uint64_t seed);
 
 #endif
