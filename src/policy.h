@@ -16,7 +16,7 @@ enum action {
 	ACTION_REJECT,		/* TCP reset / DNS NXDOMAIN, so clients fail fast */
 };
 
-/* Enforcement window: enforce_from/until in microseconds since the epoch. */
+/* Enforcement start: enforce_from in microseconds since the epoch. */
 #define POLICY_NEVER INT64_MAX		/* enforce_from: never enforced */
 #define POLICY_ALWAYS INT64_MIN		/* enforce_from: always enforced */
 

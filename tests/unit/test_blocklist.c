@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "blocklist.h"
 #include "cidr_set.h"
@@ -312,7 +313,7 @@ static void test_real_nets(const struct blocklist *bl)
 			continue;
 		}
 		last = net;
-		for (unsigned b = plen; b < (net.af == 2 ? 32u : 128u); b++)
+		for (unsigned b = plen; b < (net.af == AF_INET ? 32u : 128u); b++)
 			last.a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
 		expect_net(bl, addr_format(&net, a1, sizeof(a1)), NULL);
 		expect_net(bl, addr_format(&last, a2, sizeof(a2)), NULL);
