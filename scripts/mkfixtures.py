@@ -48,6 +48,8 @@ Needs scapy (Debian: python3-scapy), used to build the IP/TCP/UDP layers.
 import argparse
 import calendar
 import datetime
+import hashlib
+import hmac
 import ipaddress
 import json
 import os
@@ -309,7 +311,8 @@ def ext(etype, body, claim=None):
     return struct.pack("!HH", etype, len(body) if claim is None else claim) + body
 
 
-def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad=None):
+def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad=None,
+                 pq=False, extra=b""):
     """A ClientHello in one TLS record (RFC 8446 §4.1.2, RFC 6066 §3).
 
     tls13=False gives a TLS 1.2 style hello (no supported_versions,
@@ -320,6 +323,9 @@ def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad
       "sni_ext_long"   the extension's length runs past the extensions block
       "hs_len_short"   the handshake length ends inside the extensions
       "sni_empty"      a zero-length host_name
+    pq: Chrome's post-quantum key share (X25519MLKEM768, 0x11ec: a
+    1216-byte share before the X25519 one), making the hello > 1 MSS.
+    extra: raw extension bytes added before the last GREASE extension.
     """
     g1, g2, g3 = rng.sample(GREASE, 3)
     host = sni.encode() if sni is not None else None
@@ -332,7 +338,8 @@ def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad
         exts.append(ext(0x0000, lst, claim=len(lst) + 300 if bad == "sni_ext_long" else None))
     exts.append(ext(0x0017, b""))                                   # extended_master_secret
     exts.append(ext(0xff01, b"\x00"))                               # renegotiation_info
-    exts.append(ext(0x000a, vec16(struct.pack("!4H", g2, 0x001d, 0x0017, 0x0018))))
+    groups = (g2, 0x11ec, 0x001d, 0x0017, 0x0018) if pq else (g2, 0x001d, 0x0017, 0x0018)
+    exts.append(ext(0x000a, vec16(struct.pack("!%dH" % len(groups), *groups))))
     exts.append(ext(0x000b, vec8(b"\x00")))                         # ec_point_formats
     exts.append(ext(0x0023, b""))                                   # session_ticket
     if alpn:
@@ -340,7 +347,8 @@ def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad
     exts.append(ext(0x000d, vec16(struct.pack("!8H", 0x0403, 0x0804, 0x0401, 0x0503,
                                               0x0805, 0x0501, 0x0806, 0x0601))))
     if tls13:
-        exts.append(ext(0x0033, vec16(struct.pack("!H", g2) + vec16(b"\x00") +
+        mlkem = struct.pack("!H", 0x11ec) + vec16(rng.randbytes(1216)) if pq else b""
+        exts.append(ext(0x0033, vec16(struct.pack("!H", g2) + vec16(b"\x00") + mlkem +
                                       struct.pack("!H", 0x001d) + vec16(rng.randbytes(32)))))
         exts.append(ext(0x002d, vec8(b"\x01")))                     # psk_key_exchange_modes
         exts.append(ext(0x002b, vec8(struct.pack("!3H", g3, 0x0304, 0x0303))))
@@ -348,6 +356,8 @@ def client_hello(rng, sni, tls13=True, ech=False, alpn=(b"h2", b"http/1.1"), bad
         # RFC 9849 §5: outer ECHClientHello, HPKE suite, config id, enc, payload.
         exts.append(ext(0xfe0d, struct.pack("!BHHB", 0, 0x0001, 0x0001, rng.randrange(256)) +
                         vec16(rng.randbytes(32)) + vec16(rng.randbytes(176))))
+    if extra:
+        exts.append(extra)
     exts.append(ext(g3, b"\x00"))
     if tls13:
         suites = [rng.choice(GREASE), 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030,
@@ -1371,6 +1381,1167 @@ def build_demo():
 
 
 # ---------------------------------------------------------------------------
+# Adversarial captures: the evasion techniques of issue 3, IPv4 and IPv6
+# ---------------------------------------------------------------------------
+# Every "evade-*" case runs with --all, so a name the engine extracted but
+# did not match still shows as a "name" event: "no event" then really means
+# "no name seen", and a lookalike shows the whole name that was read.
+#
+# Three more pieces of the model live here, each following the contract of
+# the engine module it stands for:
+#   - StreamModel (reasm.h): a TCP client's first bytes, pieces at offsets,
+#     the first copy of a byte wins, at most STREAM_CAP bytes from the start;
+#     a name becomes visible on the segment that completes the bytes it
+#     needs (the whole hello, the Host line, one DNS message);
+#   - FragModel (frag.h): an exact duplicate fragment is ignored, any other
+#     overlap discards the datagram; complete when every byte up to the
+#     last fragment's end is in;
+#   - QUIC Initial protection (RFC 9001 §5), written here from the RFC with
+#     HKDF from hmac/hashlib and AES from python3-cryptography.
+
+STREAM_CAP = 16384          # engine default stream_cap: client bytes per flow
+
+
+class StreamModel:
+    def __init__(self, truth):
+        self.truth = truth      # the bytes the scenario means the engine to see
+        self.held = bytearray(STREAM_CAP)
+        self.have = bytearray(STREAM_CAP)
+        self.contig = 0
+
+    def add(self, off, data):
+        for i in range(max(0, -off), len(data)):
+            o = off + i
+            if o >= STREAM_CAP:
+                break
+            if not self.have[o]:
+                self.have[o] = 1
+                self.held[o] = data[i]
+        while self.contig < STREAM_CAP and self.have[self.contig]:
+            self.contig += 1
+        # First copy wins: what is assembled must be what the scenario says.
+        n = min(self.contig, len(self.truth))
+        assert bytes(self.held[:n]) == self.truth[:n], "first-copy model disagrees with truth"
+
+
+def tcp_pieces(conn, ts, pieces, wants, truth, step=MS):
+    """Send client segments: pieces [(offset, bytes)] in sending order, at
+    offsets from the connection's current sequence number.  wants: [(end,
+    [Name])]: the names of the bytes [0, end), attached to the segment that
+    first completes them (never when end > STREAM_CAP).  Returns the time
+    after the last segment."""
+    base = conn.cseq
+    sm = StreamModel(truth)
+    pending = sorted(wants, key=lambda w: w[0])
+    top = 0
+    for i, (off, data) in enumerate(pieces):
+        sm.add(off, data)
+        names = []
+        while pending and pending[0][0] <= sm.contig:
+            names += pending.pop(0)[1]
+        conn.cap.tcp(ts + i * step, conn.c, conn.cp, conn.s, conn.sp, "PA",
+                     (base + off) & 0xffffffff, conn.sseq, data, names)
+        top = max(top, off + len(data))
+    conn.cseq = (base + top) & 0xffffffff
+    return ts + len(pieces) * step
+
+
+def cut(data, points):
+    """[(offset, bytes)] of @data cut at the given offsets, in order."""
+    edges = [0] + sorted(points) + [len(data)]
+    return [(a, data[a:b]) for a, b in zip(edges, edges[1:]) if b > a]
+
+
+def chunks(data, size, start=0):
+    return [(start + a, data[a:a + size]) for a in range(0, len(data), size)]
+
+
+def tls_records(hs, sizes):
+    """Handshake bytes @hs carried in TLS records of the given fragment sizes
+    (the last size repeats)."""
+    out, i, k = b"", 0, 0
+    while i < len(hs):
+        n = sizes[min(k, len(sizes) - 1)]
+        out += struct.pack("!BHH", 22, 0x0301, min(n, len(hs) - i)) + hs[i:i + n]
+        i += n
+        k += 1
+    return out
+
+
+def http_host_end(req):
+    """Offset just past the Host line's LF: parse_http.h reports the host then."""
+    i = req.lower().find(b"\r\nhost:")
+    return req.index(b"\n", i + 2) + 1
+
+
+def sni_offset(hello, sni):
+    i = hello.find(sni.encode())
+    assert i > 0 and hello.find(sni.encode(), i + 1) < 0
+    return i
+
+
+# -- IP fragments -----------------------------------------------------------
+
+class FragModel:
+    def __init__(self, total):
+        self.total, self.extents, self.dead, self.last = total, [], False, False
+
+    def add(self, off, data, more):
+        """-> "need" | "done" | "dropped" (frag.h policy)."""
+        if self.dead:
+            return "dropped"
+        for o, d in self.extents:
+            if off < o + len(d) and o < off + len(data):
+                if o == off and d == data:
+                    return "need"           # exact duplicate: ignored
+                self.dead = True
+                return "dropped"
+        self.extents.append((off, data))
+        self.last |= not more
+        covered = 0
+        for o, d in sorted(self.extents):
+            if o > covered:
+                return "need"
+            covered = max(covered, o + len(d))
+        return "done" if self.last and covered == self.total else "need"
+
+
+def ip_checksum(hdr):
+    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def frag_packet(src, dst, proto, ipid, off, data, more, dstopts=False):
+    """One IPv4 fragment (RFC 791) or IPv6 fragment (RFC 8200 §4.5), the
+    latter optionally behind a Destination Options header (PadN only)."""
+    if ":" in src:
+        fh = struct.pack("!BBHI", proto, 0, off | (1 if more else 0), ipid)
+        pre = struct.pack("!BBBB4x", 44, 0, 1, 4) if dstopts else b""
+        hdr = bytes(IPv6(src=src, dst=dst, nh=60 if dstopts else 44, hlim=64,
+                         plen=len(pre) + 8 + len(data)))
+        return hdr + pre + fh + data
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(data), ipid & 0xffff,
+                      (0x2000 if more else 0) | (off >> 3), 64, proto, 0,
+                      ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed)
+    return hdr[:10] + struct.pack("!H", ip_checksum(hdr)) + hdr[12:] + data
+
+
+def send_fragments(cap, ts, src, dst, l4pkt, ipid, pieces, l4, names, from_client=True,
+                   step=MS, dstopts=False):
+    """Send the transport bytes of @l4pkt (a scapy packet whose L4 header
+    and payload are carried) as fragments: pieces [(offset, length) or
+    (offset, bytes, more)] in sending order.  The fragment that completes
+    the datagram (FragModel) carries @l4 and @names; the others, and every
+    fragment of a discarded datagram, carry nothing."""
+    whole = bytes(l4pkt)
+    payload = whole[40:] if ":" in src else whole[(whole[0] & 15) * 4:]
+    proto = 17 if l4[0] == "UDP" else 6
+    fm = FragModel(len(payload))
+    for i, pc in enumerate(pieces):
+        if len(pc) == 2:
+            off, n = pc
+            data, more = payload[off:off + n], off + n < len(payload)
+        else:
+            off, data, more = pc
+        assert more is False or len(data) % 8 == 0
+        state = fm.add(off, data, more)
+        ipb = frag_packet(src, dst, proto, ipid, off, data, more, dstopts)
+        done = state == "done"
+        cap.add(Frame(ts + i * step, ipb, list(names) if done else [], from_client,
+                      l4 if done else None))
+    return ts + len(pieces) * step
+
+
+# -- QUIC Initial protection (RFC 9001 §5, RFC 9369 §3) ----------------------
+
+QUIC_V1, QUIC_V2 = 0x00000001, 0x6b3343cf
+QUIC_SALT = {QUIC_V1: bytes.fromhex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"),
+             QUIC_V2: bytes.fromhex("0dede3def700a6db819381be6e269dcbf9bd2ed9")}
+
+
+def hkdf_expand_label(secret, label, length):
+    """RFC 8446 §7.1 HKDF-Expand-Label with an empty context (RFC 5869 §2.3)."""
+    info = struct.pack("!H", length) + vec8(b"tls13 " + label.encode()) + vec8(b"")
+    out, t, i = b"", b"", 1
+    while len(out) < length:
+        t = hmac.new(secret, t + info + bytes([i]), hashlib.sha256).digest()
+        out += t
+        i += 1
+    return out[:length]
+
+
+def quic_client_keys(version, dcid):
+    """-> (key, iv, hp) of the client Initial (RFC 9001 §5.2)."""
+    initial = hmac.new(QUIC_SALT[version], dcid, hashlib.sha256).digest()   # HKDF-Extract
+    client = hkdf_expand_label(initial, "client in", 32)
+    pre = "quicv2 " if version == QUIC_V2 else "quic "
+    return (hkdf_expand_label(client, pre + "key", 16), hkdf_expand_label(client, pre + "iv", 12),
+            hkdf_expand_label(client, pre + "hp", 16))
+
+
+def _aes():
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError:
+        sys.exit("mkfixtures.py: QUIC fixtures need python3-cryptography (apt-get install "
+                 "python3-cryptography)")
+    return Cipher, algorithms, modes, AESGCM
+
+
+def varint(v, size=None):
+    """RFC 9000 §16 variable-length integer (the shortest form, or @size bytes)."""
+    size = size or (1 if v < 64 else 2 if v < 16384 else 4 if v < 1 << 30 else 8)
+    return (v | ({1: 0, 2: 1, 4: 2, 8: 3}[size] << (8 * size - 2))).to_bytes(size, "big")
+
+
+def crypto_frame(off, data):
+    return b"\x06" + varint(off) + varint(len(data)) + data
+
+
+def quic_initial(version, dcid, scid, pn, frames, pad_to=None, pn_len=2):
+    """A protected client Initial packet (RFC 9000 §17.2.2): payload @frames,
+    zero-padded (PADDING frames) so the packet is @pad_to bytes long."""
+    Cipher, algorithms, modes, AESGCM = _aes()
+    key, iv, hp = quic_client_keys(version, dcid)
+    ptype = 1 if version == QUIC_V2 else 0          # Initial: 0b00 in v1, 0b01 in v2
+    first = 0xc0 | (ptype << 4) | (pn_len - 1)
+    head = bytes([first]) + struct.pack("!I", version) + vec8(dcid) + vec8(scid) + varint(0)
+    payload = frames
+    if pad_to is not None:
+        payload += bytes(max(0, pad_to - (len(head) + 2 + pn_len + len(frames) + 16)))
+    length = pn_len + len(payload) + 16
+    hdr = head + varint(length, 2)
+    pnb = pn.to_bytes(pn_len, "big")
+    nonce = bytes(a ^ b for a, b in zip(iv, pn.to_bytes(12, "big")))
+    ct = AESGCM(key).encrypt(nonce, payload, hdr + pnb)
+    sample = ct[4 - pn_len:20 - pn_len]               # pn offset + 4 (§5.4.2)
+    enc = Cipher(algorithms.AES(hp), modes.ECB()).encryptor()
+    mask = enc.update(sample) + enc.finalize()
+    first ^= mask[0] & 0x0f
+    pnb = bytes(a ^ b for a, b in zip(pnb, mask[1:1 + pn_len]))
+    return bytes([first]) + hdr[1:] + pnb + ct
+
+
+def quic_selftest():
+    """RFC 9001 Appendix A.1 and RFC 9369 Appendix A.1 keys, and A.2's
+    protected header bytes: the generator's crypto is right before any
+    fixture depends on it."""
+    dcid = bytes.fromhex("8394c8f03e515708")
+    assert quic_client_keys(QUIC_V1, dcid) == (
+        bytes.fromhex("1f369613dd76d5467730efcbe3b1a22d"),
+        bytes.fromhex("fa044b2f42a3fd3b46fb255c"),
+        bytes.fromhex("9f50449e04a0e810283a1e9933adedd2"))
+    assert quic_client_keys(QUIC_V2, dcid) == (
+        bytes.fromhex("8b1a0bc121284290a29e0971b5cd045d"),
+        bytes.fromhex("91f73e2351d8fa91660e909f"),
+        bytes.fromhex("45b95e15235d6f45a6b19cbcb0294ba9"))
+    # RFC 9001 A.2: CRYPTO frame + padding to 1162 bytes of payload, pn 2 in 4 bytes.
+    crypto = bytes.fromhex(
+        "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868"
+        "04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578"
+        "616d706c652e636f6dff01000100000a00080006001d00170018001000070005"
+        "04616c706e000500050100000000003300260024001d00209370b2c9caa47fba"
+        "baf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b000302030400"
+        "0d0010000e0403050306030203080408050806002d00020101001c0002400100"
+        "3900320408ffffffffffffffff05048000ffff07048000ffff08011001048000"
+        "75300901100f088394c8f03e51570806048000ffff")
+    pkt = quic_initial(QUIC_V1, dcid, b"", 2, crypto + bytes(1162 - len(crypto)), pn_len=4)
+    assert pkt[:22].hex() == "c000000001088394c8f03e5157080000449e7b9aec34", pkt[:22].hex()
+    assert pkt[-16:].hex() == "e221af44860018ab0856972e194cd934"
+
+# -- scenarios ----------------------------------------------------------------
+# Each builder plays its technique once over IPv4 and once over IPv6.  The
+# blocked names differ per sub-case (sNN.upd... / pNN.upd... / dnl-NN.geo...)
+# so every expected event says which sub-case it proves.
+
+FAMILIES = ((4, "192.0.2.%d", "198.51.100.%d", R4), (6, "2001:db8:1::%x", "2001:db8:2::%x", R6))
+
+
+def fam(v):
+    """-> (client, server(n), resolver) for family 4 or 6."""
+    for fv, cl, srv, res in FAMILIES:
+        if fv == v:
+            return cl % 150, (lambda n, s=srv: s % n), res
+    raise ValueError(v)
+
+
+def blocked(v, n):
+    """A blocked name for sub-case @n of family @v (upd.kaspersky.com, update)."""
+    return ("s%02d" if v == 4 else "p%02d") % n + ".upd.kaspersky.com"
+
+
+class Port:
+    """Client ports and ISNs that never repeat within a capture."""
+
+    def __init__(self, base):
+        self.n = base
+
+    def __call__(self):
+        self.n += 1
+        return self.n
+
+
+def hello_conn(cap, v, port, n, ts, sport=443):
+    cl, srv, _ = fam(v)
+    c = Conn(cap, cl, port, srv(n), sport, 0x01000000 * v + port * 0x1001,
+             0x80000000 + port * 0x1001)
+    return c, c.handshake(ts)
+
+
+def tls_send(c, ts, hello, sni, pieces, ech=False, truth=None, app="tls"):
+    """The hello's name is seen once its last byte is in (parse_tls.h)."""
+    names = [Name(app, sni, ech=ech)] if sni is not None else []
+    return tcp_pieces(c, ts, pieces, [(len(truth or hello), names)], truth or hello)
+
+
+def build_evade_tls_split():
+    cap = Capture("evade-tls-split.pcap")
+    rng = random.Random(0xe501)
+    port = Port(30000)
+    t = AFTER
+    for v in (4, 6):
+        for n, how in ((1, "2"), (2, "3"), (3, "40")):
+            sni = blocked(v, n)
+            h = client_hello(rng, sni)
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            pieces = {"2": cut(h, [len(h) // 2]),
+                      "3": cut(h, [5, len(h) - 1]),           # record header alone, last byte alone
+                      "40": chunks(h, 40)}[how]
+            tls_send(c, t2, h, sni, pieces)
+            t += 100 * MS
+        # Sequence numbers wrapping past 2^32 inside the hello.
+        sni = blocked(v, 33)
+        h = client_hello(rng, sni)
+        cl, srv, _ = fam(v)
+        c = Conn(cap, cl, port(), srv(33), 443, 0xffffff00, 0x12345678)
+        t2 = c.handshake(t)
+        tls_send(c, t2, h, sni, chunks(h, 200))
+        t += 100 * MS
+    return cap
+
+
+def build_evade_tls_holes():
+    """A hello in 7-byte segments, every other one of the first 64 or 66
+    first: 32, then 33 disjoint pieces held at once before the rest fills
+    the holes.  A receiver accepts either, so the filter must read both
+    (the name is well within the 16 KiB cap)."""
+    cap = Capture("evade-tls-holes.pcap")
+    rng = random.Random(0xe510)
+    port = Port(30150)
+    t = AFTER
+    for v in (4, 6):
+        for n, holes in ((34, 32), (35, 33)):
+            sni = blocked(v, n)
+            h = client_hello(rng, sni)
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            pieces = chunks(h, 7)
+            early = pieces[1:2 * holes:2]
+            assert len(early) == holes and len(pieces) > 2 * holes
+            tls_send(c, t2, h, sni, early + [x for x in pieces if x not in early])
+            t += 100 * MS
+    return cap
+
+
+def build_evade_tls_reorder():
+    cap = Capture("evade-tls-reorder.pcap")
+    rng = random.Random(0xe502)
+    port = Port(30100)
+    t = AFTER
+    for v in (4, 6):
+        sni = blocked(v, 4)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 4, t)
+        tls_send(c, t2, h, sni, list(reversed(cut(h, [100, 300]))))
+        sni = blocked(v, 5)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 5, t + 100 * MS)
+        pieces = chunks(h, 40)
+        rng.shuffle(pieces)
+        if pieces[-1][0] == 0:                 # the record header must not come last
+            pieces[0], pieces[-1] = pieces[-1], pieces[0]
+        tls_send(c, t2, h, sni, pieces)
+        # The record header last: every other byte waits for it.
+        sni = blocked(v, 6)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 6, t + 200 * MS)
+        pieces = cut(h, [5, 200])
+        tls_send(c, t2, h, sni, pieces[1:] + pieces[:1])
+        t += 300 * MS
+    return cap
+
+
+def build_evade_tls_retrans():
+    cap = Capture("evade-tls-retrans.pcap")
+    rng = random.Random(0xe503)
+    port = Port(30200)
+    t = AFTER
+    for v in (4, 6):
+        # Every segment sent twice.
+        sni = blocked(v, 7)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 7, t)
+        tls_send(c, t2, h, sni, [p for p in cut(h, [150, 300]) for _ in (0, 1)])
+        # Identical overlapping segments: [0,200) [100,350) [250,end).
+        sni = blocked(v, 8)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 8, t + 100 * MS)
+        tls_send(c, t2, h, sni, [(0, h[:200]), (100, h[100:350]), (250, h[250:])])
+        # A later segment retransmitted before the hole in front of it fills,
+        # one that covers two earlier ones, and the whole hello again after
+        # the decision (no second event: the flow is settled).
+        sni = blocked(v, 9)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 9, t + 200 * MS)
+        tls_send(c, t2, h, sni, [(300, h[300:]), (300, h[300:]), (100, h[100:200]),
+                                 (200, h[200:300]), (50, h[50:350]), (0, h[:100]), (0, h)])
+        t += 300 * MS
+    return cap
+
+
+def build_evade_tls_conflict():
+    """Overlaps whose bytes differ: the first copy wins (reasm.h), whichever
+    copy names the blocked host."""
+    cap = Capture("evade-tls-conflict.pcap")
+    port = Port(30300)
+    t = AFTER
+    for v in (4, 6):
+        for n, order in ((10, "blocked-first"), (11, "benign-first"), (12, "benign-early")):
+            bad = blocked(v, n)
+            good = bad.replace("kaspersky", "kasperskx")     # same length, unlisted
+            seed = 0xe504 + n + v
+            hb = client_hello(random.Random(seed), bad)
+            hg = client_hello(random.Random(seed), good)
+            assert len(hb) == len(hg)
+            o = sni_offset(hb, bad)
+            # The first copy holds the whole name; the second overlaps its
+            # last 16 bytes (one differs) and goes on.
+            first, second = (hg, hb) if order == "benign-first" else (hb, hg)
+            pieces = [(0, first[:o + len(bad)]), (o + 5, second[o + 5:o + 80]),
+                      (o + 80, first[o + 80:])]
+            if order == "benign-early":
+                # The benign copy comes first, out of order, ahead of the
+                # record start: its bytes are the first copy of that range.
+                pieces = [pieces[1], pieces[0], pieces[2]]
+            truth = hb if order == "blocked-first" else hg
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            tls_send(c, t2, truth, bad if truth is hb else good, pieces, truth=truth)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_tls_snicut():
+    cap = Capture("evade-tls-snicut.pcap")
+    rng = random.Random(0xe505)
+    port = Port(30400)
+    t = AFTER
+    for v in (4, 6):
+        for n, where in ((13, "mid-name"), (14, "list-length"), (15, "before-last"),
+                         (16, "each-byte")):
+            sni = blocked(v, n)
+            h = client_hello(rng, sni)
+            o = sni_offset(h, sni)
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            if where == "each-byte":
+                # The extension header and every byte of the name in its own segment.
+                pieces = cut(h, list(range(o - 9, o + len(sni) + 1)))
+            else:
+                at = {"mid-name": o + len(sni) // 2, "list-length": o - 4,
+                      "before-last": o + len(sni) - 1}[where]
+                pieces = cut(h, [at])
+            tls_send(c, t2, h, sni, pieces)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_tls_records():
+    cap = Capture("evade-tls-records.pcap")
+    rng = random.Random(0xe506)
+    port = Port(30500)
+    t = AFTER
+    for v in (4, 6):
+        for n, how in ((17, "3-records"), (18, "tiny-records"), (19, "headers-cut"),
+                       (32, "hs-header-split")):
+            sni = blocked(v, n)
+            hs = client_hello(rng, sni)[5:]
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            if how == "3-records":          # one segment, three records
+                data = tls_records(hs, [60, 200])
+                pieces = [(0, data)]
+            elif how == "tiny-records":     # 7-byte records in 40-byte segments
+                data = tls_records(hs, [7])
+                pieces = chunks(data, 40)
+            elif how == "headers-cut":      # each record header cut after 2 bytes
+                data = tls_records(hs, [100])
+                pieces = cut(data, [i + 2 for i in range(105, len(data), 105)])
+            else:                           # handshake header over records of 2 and 1 bytes
+                data = tls_records(hs, [2, 1, 50, 16384])
+                pieces = cut(data, [7, 13])
+            tls_send(c, t2, data, sni, pieces)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_tls_pq():
+    """Chrome's X25519MLKEM768 hello: about 1.8 kB, two MSS-sized segments."""
+    cap = Capture("evade-tls-pq.pcap")
+    rng = random.Random(0xe507)
+    port = Port(30600)
+    t = AFTER
+    for v in (4, 6):
+        mss = 1460 if v == 4 else 1440
+        sni = blocked(v, 20)
+        h = client_hello(rng, sni, pq=True)
+        assert mss < len(h) < 2 * mss
+        c, t2 = hello_conn(cap, v, port(), 20, t)
+        tls_send(c, t2, h, sni, chunks(h, mss))
+        # The second segment first (the first one was lost and resent).
+        sni = blocked(v, 21)
+        h = client_hello(rng, sni, pq=True)
+        c, t2 = hello_conn(cap, v, port(), 21, t + 100 * MS)
+        tls_send(c, t2, h, sni, list(reversed(chunks(h, mss))))
+        t += 200 * MS
+    return cap
+
+
+def build_evade_tls_midstream():
+    """The capture (or the daemon) starts after the handshake: the first data
+    segment seen starts the stream."""
+    cap = Capture("evade-tls-midstream.pcap")
+    rng = random.Random(0xe508)
+    port = Port(30700)
+    t = AFTER
+    for v in (4, 6):
+        cl, srv, _ = fam(v)
+        for n, split in ((22, False), (23, True)):
+            sni = blocked(v, n)
+            h = client_hello(rng, sni, pq=split)
+            p = port()
+            c = Conn(cap, cl, p, srv(n), 443, 0x7f000000 + p, 0x3f000000 + p)
+            c.cseq += 1                     # past the SYN nobody saw
+            c.sseq += 1
+            tls_send(c, t, h, sni, chunks(h, 1400) if split else [(0, h)])
+            t += 100 * MS
+    return cap
+
+
+def build_evade_tls_cap():
+    """The 16 KiB reassembly cap (engine stream_cap): a hello of exactly
+    16384 bytes is read; one byte more, or a 20 kB hello in two records, is
+    not (the flow gives up: no name, no crash); a normal hello afterwards
+    is still read."""
+    cap = Capture("evade-tls-cap.pcap")
+    port = Port(30800)
+    t = AFTER
+    for v in (4, 6):
+        for n, total in ((24, STREAM_CAP), (25, STREAM_CAP + 1), (26, 20000), (27, None)):
+            sni = blocked(v, n)
+            seed = 0xe509 + n + v
+            if total is None:
+                h = client_hello(random.Random(seed), sni)
+            else:
+                # A padding extension (RFC 7685) sized to make the total.
+                over = len(client_hello(random.Random(seed), sni,
+                                        extra=ext(0x0015, bytes(1000)))) - 1000
+                h = client_hello(random.Random(seed), sni,
+                                 extra=ext(0x0015, bytes(total - over)))
+                assert len(h) == total
+                if len(h) - 5 > 16384:      # RFC 8446 §5.1: records of at most 2^14
+                    h = tls_records(h[5:], [16384])
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            tls_send(c, t2, h, sni, chunks(h, 1460))
+            t += 100 * MS
+    return cap
+
+
+def build_evade_http_split():
+    cap = Capture("evade-http-split.pcap")
+    port = Port(30900)
+    t = AFTER
+    for v in (4, 6):
+        for n, where in ((28, "host-name"), (29, "host-value"), (30, "before-crlf"),
+                         (31, "method")):
+            name = blocked(v, n)
+            req = http_request("GET", "/index/u0607g.xml",
+                               [("User-Agent", "KLUpdater"), ("Host", name), ("Accept", "*/*")])
+            hl = req.lower().find(b"\r\nhost:") + 2
+            at = {"host-name": [hl + 2], "host-value": [hl + 6 + len(name) // 2],
+                  "before-crlf": [hl + 6 + len(name)], "method": [1]}[where]
+            c, t2 = hello_conn(cap, v, port(), n, t, sport=80)
+            tcp_pieces(c, t2, cut(req, at), [(http_host_end(req), [Name("http", name)])], req)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_dns_tcp():
+    cap = Capture("evade-dns-tcp.pcap")
+    port = Port(31000)
+    t = AFTER
+    for v in (4, 6):
+        cl, _, res = fam(v)
+
+        def conn():
+            p = port()
+            c = Conn(cap, cl, p, res, 53, 0x20000000 + p * 7, 0x30000000 + p * 7)
+            return c, c.handshake(t)
+
+        def dn(k):
+            return "dnl-%02d.geo.kaspersky.com" % (40 + (10 if v == 6 else 0) + k)
+
+        def q(qid, name):
+            return vec16(dns_message(qid, [(name, "A" if v == 4 else "AAAA")]))
+
+        # One message split across two segments, inside its question.
+        name = dn(0)
+        m = q(0x4000 + v, name)
+        c, t2 = conn()
+        tcp_pieces(c, t2, cut(m, [20]), [(len(m), [Name("dns", name, "query")])], m)
+        t += 100 * MS
+        # Three messages in one segment: two unlisted names, then a blocked one.
+        names = ["www.example.com", "www.debian.org", dn(1)]
+        ms = [q(0x4010 + i, nm) for i, nm in enumerate(names)]
+        c, t2 = conn()
+        ends = [sum(len(x) for x in ms[:i + 1]) for i in range(3)]
+        tcp_pieces(c, t2, [(0, b"".join(ms))],
+                   [(e, [Name("dns", nm, "query")]) for e, nm in zip(ends, names)], b"".join(ms))
+        t += 100 * MS
+        # The length prefix alone, then its message.
+        name = dn(2)
+        m = q(0x4020 + v, name)
+        c, t2 = conn()
+        tcp_pieces(c, t2, cut(m, [2]), [(len(m), [Name("dns", name, "query")])], m)
+        t += 100 * MS
+    return cap
+
+
+def build_evade_dns_tcp_reuse():
+    """Connection reuse (RFC 7766 §6.2.1): an unlisted query, then a blocked
+    one in its own segment, whole or with its length prefix cut after one
+    byte.  Resolver libraries send A and AAAA queries this way."""
+    cap = Capture("evade-dns-tcp-reuse.pcap")
+    port = Port(31050)
+    t = AFTER
+    for v in (4, 6):
+        cl, _, res = fam(v)
+        for i, cuts in enumerate(([], [1])):
+            name = "dnl-%02d.geo.kaspersky.com" % (60 + (10 if v == 6 else 0) + i)
+            qt = "A" if v == 4 else "AAAA"
+            m1 = vec16(dns_message(0x4030 + 2 * i + v, [("www.example.org", qt)]))
+            m2 = vec16(dns_message(0x4031 + 2 * i + v, [(name, qt)]))
+            p = port()
+            c = Conn(cap, cl, p, res, 53, 0x20000000 + p * 7, 0x30000000 + p * 7)
+            t2 = c.handshake(t)
+            data = m1 + m2
+            tcp_pieces(c, t2, cut(data, [len(m1)] + [len(m1) + x for x in cuts]),
+                       [(len(m1), [Name("dns", "www.example.org", "query")]),
+                        (len(data), [Name("dns", name, "query")])], data)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_dns_tcp_answer():
+    """A DNS response over TCP (the fallback for answers too big for UDP)
+    whose CNAME chain reaches a blocked name: in one segment, split inside
+    its answer section, and with its length prefix alone.  Each is an
+    "answer" match whose address is learned, and a later connection there
+    is logged as learned."""
+    cap = Capture("evade-dns-tcp-answer.pcap")
+    port = Port(31070)
+    t = AFTER
+    for v in (4, 6):
+        cl, srv, res = fam(v)
+        qt = "A" if v == 4 else "AAAA"
+        for i, cuts in enumerate(([], "mid", [2])):
+            blk = "dnl-%02d.geo.kaspersky.com" % (80 + (10 if v == 6 else 0) + i)
+            qn = "tcp%d-%d.example.net" % (v, i)
+            addr = srv(0xa0 + i)
+            q = [(qn, qt)]
+            a = [Answer(qn, "CNAME", "mid.example.org"), Answer("mid.example.org", "CNAME", blk),
+                 Answer(blk, qt, addr)]
+            p = port()
+            c = Conn(cap, cl, p, res, 53, 0x40000000 + p * 11, 0x50000000 + p * 11)
+            t2 = c.handshake(t)
+            c.send(t2, vec16(dns_message(0x4100 + i, q)), [Name("dns", qn, "query")])
+            r = vec16(dns_message(0x4100 + i, q, qr=True, answers=a))
+            pieces = cut(r, [len(r) // 2] if cuts == "mid" else cuts)
+            for k, (off, data) in enumerate(pieces):
+                last = k == len(pieces) - 1
+                cap.tcp(t2 + (10 + k) * MS, res, 53, cl, p, "PA", c.sseq + off, c.cseq, data,
+                        from_client=False, resp=Response(q, 0, a) if last else None)
+            c.sseq += len(r)
+            # The client then connects to the answered address.
+            c2 = Conn(cap, cl, port(), addr, 443, 0x41000000 + p, 0x51000000 + p)
+            c2.handshake(t2 + 100 * MS)
+            t += 200 * MS
+    return cap
+
+
+def quic_chunks(hs, pieces, rng, ack=False):
+    """CRYPTO frames of @hs for the (offset, end) pieces, shuffled, with
+    PING and PADDING between them (as Chrome sends them); @ack: an ACK of
+    the server's Initial 0 first (RFC 9000 §19.3: largest 0, delay 0, no
+    more ranges, first range 0)."""
+    fr = [crypto_frame(a, hs[a:b]) for a, b in pieces]
+    rng.shuffle(fr)
+    out = b"\x02\x00\x00\x00\x00" if ack else b""
+    for i, f in enumerate(fr):
+        out += f + (b"\x01" if i % 2 == 0 else b"\x00" * 7)
+    return out
+
+
+def build_evade_quic():
+    cap = Capture("evade-quic.pcap")
+    rng = random.Random(0xe50a)
+    port = Port(31100)
+    t = AFTER
+    for v in (4, 6):
+        cl, srv, _ = fam(v)
+        for n, ver, how in ((50, QUIC_V1, "two"), (51, QUIC_V1, "reversed"), (52, QUIC_V2, "two"),
+                            (53, QUIC_V1, "garbage"), (54, QUIC_V2, "coalesced"),
+                            (55, QUIC_V1, "forged-first")):
+            sni = blocked(v, n)
+            pq = how in ("two", "reversed")
+            hs = client_hello(rng, sni, pq=pq, alpn=(b"h3",))[5:]
+            dcid, scid = rng.randbytes(8), rng.randbytes(8 if n % 2 else 0)
+            p = port()
+            L = len(hs)
+            nm = [Name("quic", sni)]
+            if how in ("two", "reversed"):
+                # CRYPTO [0, L) over two Initial packets, frames shuffled.
+                half = 1000
+                d1 = quic_initial(ver, dcid, scid, 0, quic_chunks(
+                    hs, [(0, 300), (300, 700), (700, half)], rng), pad_to=1250)
+                assert L > half + 250
+                d2 = quic_initial(ver, dcid, scid, 1, quic_chunks(
+                    hs, [(half, half + 250), (half + 250, L)], rng, ack=how == "reversed"),
+                    pad_to=1250)
+                order = [d1, d2] if how == "two" else [d2, d1]
+                cap.udp(t, cl, p, srv(n), 443, order[0])
+                cap.udp(t + MS, cl, p, srv(n), 443, order[1], nm)
+            elif how == "garbage":
+                # One Initial, then bytes no QUIC packet starts with.
+                junk = (bytes([0x41]) + rng.randbytes(60) if v == 4 else
+                        bytes([0xc3]) + b"\xde\xad\xbe\xef" + rng.randbytes(60))
+                d = quic_initial(ver, dcid, scid, 0, quic_chunks(hs, [(0, L)], rng), pad_to=1200)
+                cap.udp(t, cl, p, srv(n), 443, d + junk, nm)
+            elif how == "coalesced":
+                # Two Initials in one datagram, the second half first.
+                a = quic_initial(ver, dcid, scid, 1, quic_chunks(hs, [(L // 2, L)], rng))
+                b = quic_initial(ver, dcid, scid, 2, quic_chunks(hs, [(0, L // 2)], rng),
+                                 pad_to=1200 - len(a))
+                cap.udp(t, cl, p, srv(n), 443, a + b, nm)
+            else:
+                # A datagram with a broken tag first (a forgery, or damage in
+                # transit): ignored; the genuine Initial still gives the name.
+                d = quic_initial(ver, dcid, scid, 0, quic_chunks(hs, [(0, L)], rng), pad_to=1200)
+                bad = bytearray(d)
+                bad[-1] ^= 0x55
+                cap.udp(t, cl, p, srv(n), 443, bytes(bad))
+                cap.udp(t + MS, cl, p, srv(n), 443, d, nm)
+            t += 100 * MS
+    return cap
+
+
+def build_evade_quic_holes():
+    """Many small CRYPTO frames, which RFC 9000 §19.6 allows in any number
+    and order: the hello in 7-byte frames, every other one of the first 64
+    or 66 in the first Initial and the rest in the second (32, then 33
+    disjoint pieces at once); and 74 frames in order in one Initial."""
+    cap = Capture("evade-quic-holes.pcap")
+    rng = random.Random(0xe511)
+    port = Port(31150)
+    t = AFTER
+    for v in (4, 6):
+        cl, srv, _ = fam(v)
+        for n, holes in ((56, 32), (57, 33), (58, None)):
+            sni = blocked(v, n)
+            hs = client_hello(rng, sni, alpn=(b"h3",))[5:]
+            dcid = rng.randbytes(8)
+            pieces = [(a, min(a + 7, len(hs))) for a in range(0, len(hs), 7)]
+            frames = lambda ps: b"".join(crypto_frame(a, hs[a:b]) for a, b in ps)
+            p = port()
+            nm = [Name("quic", sni)]
+            if holes is None:
+                assert len(pieces) > 64
+                d = quic_initial(QUIC_V1, dcid, b"", 0, frames(pieces), pad_to=1200)
+                cap.udp(t, cl, p, srv(n), 443, d, nm)
+            else:
+                early = pieces[1:2 * holes:2]
+                assert len(early) == holes
+                rest = [x for x in pieces if x not in early]
+                cap.udp(t, cl, p, srv(n), 443,
+                        quic_initial(QUIC_V1, dcid, b"", 0, frames(early), pad_to=1200))
+                cap.udp(t + MS, cl, p, srv(n), 443,
+                        quic_initial(QUIC_V1, dcid, b"", 1, frames(rest), pad_to=1200), nm)
+            t += 100 * MS
+    return cap
+
+
+def frag_udp_dns(v, cl, port, res, qid, name):
+    msg = dns_message(qid, [(name, "A" if v == 4 else "AAAA")])
+    ip = IP(src=cl, dst=res) if v == 4 else IPv6(src=cl, dst=res)
+    return ip / UDP(sport=port, dport=53) / Raw(msg), ("UDP", cl, port, res, 53, 0)
+
+
+def frag_plan(total, size, how, rng, first=None):
+    """(offset, length) pieces of @size bytes (the first @first), in the
+    order @how says."""
+    first = first or size
+    pieces = [(0, first)] + [(a, size) for a in range(first, total, size)]
+    pieces = [(a, min(n, total - a)) for a, n in pieces]
+    if how == "reversed":
+        pieces.reverse()
+    elif how == "shuffled":
+        rng.shuffle(pieces)
+        if pieces[0][0] == 0:
+            pieces.append(pieces.pop(0))
+    return pieces
+
+
+def build_evade_frag_dns():
+    cap = Capture("evade-frag-dns.pcap")
+    rng = random.Random(0xe50b)
+    port = Port(31200)
+    t = AFTER
+    ipid = 0x5100
+    for v in (4, 6):
+        cl, _, res = fam(v)
+        for n, how, size in ((60, "in-order", 24), (61, "reversed", 24), (62, "shuffled", 16),
+                             (63, "tiny", 8), (64, "duplicate", 16)):
+            name = "dnl-%02d.geo.kaspersky.com" % (n + 10 * (v == 6))
+            pkt, l4 = frag_udp_dns(v, cl, port(), res, 0x5000 + n, name)
+            total = len(bytes(pkt)) - (20 if v == 4 else 40)
+            pieces = frag_plan(total, size, "shuffled" if how == "tiny" else how, rng)
+            if how == "duplicate":
+                pieces = pieces[:2] + [pieces[1], pieces[0]] + pieces[2:]
+            ipid += 1
+            send_fragments(cap, t, cl, res, pkt, ipid, pieces, l4, [Name("dns", name, "query")])
+            t += 100 * MS
+    # IPv6 only: every fragment behind a Destination Options header.
+    cl, _, res = fam(6)
+    name = "dnl-75.geo.kaspersky.com"
+    pkt, l4 = frag_udp_dns(6, cl, port(), res, 0x5075, name)
+    send_fragments(cap, t, cl, res, pkt, ipid + 1, frag_plan(len(bytes(pkt)) - 40, 16,
+                                                           "reversed", rng),
+                   l4, [Name("dns", name, "query")], dstopts=True)
+    return cap
+
+
+def frag_tcp_send(conn, ts, payload, pieces_fn, ipid, names):
+    ip = IP(src=conn.c, dst=conn.s) if ":" not in conn.c else IPv6(src=conn.c, dst=conn.s)
+    pkt = ip / TCP(sport=conn.cp, dport=conn.sp, flags="PA", seq=conn.cseq, ack=conn.sseq,
+                   window=64240) / Raw(payload)
+    total = len(bytes(pkt)) - (20 if ":" not in conn.c else 40)
+    l4 = ("TCP", conn.c, conn.cp, conn.s, conn.sp, "PA")
+    conn.cseq = (conn.cseq + len(payload)) & 0xffffffff
+    return send_fragments(conn.cap, ts, conn.c, conn.s, pkt, ipid, pieces_fn(total), l4, names)
+
+
+def build_evade_frag_tls():
+    cap = Capture("evade-frag-tls.pcap")
+    rng = random.Random(0xe50c)
+    port = Port(31300)
+    t = AFTER
+    ipid = 0x5200
+    for v in (4, 6):
+        for n, how, size, first in ((65, "in-order", 256, None), (66, "reversed", 128, None),
+                                    (67, "shuffled", 64, None),
+                                    (68, "tiny", 8, 8 if v == 4 else 24)):
+            sni = blocked(v, n)
+            h = client_hello(rng, sni)
+            c, t2 = hello_conn(cap, v, port(), n, t)
+            ipid += 1
+            frag_tcp_send(c, t2, h, lambda total: frag_plan(
+                total, size, "shuffled" if how == "tiny" else how, rng, first),
+                ipid, [Name("tls", sni)])
+            t += 100 * MS
+    return cap
+
+
+def build_evade_frag_overlap():
+    """frag.h: an overlap that is not an exact duplicate discards the
+    datagram, so a name that depends on which copy the receiver keeps is
+    never reported; every later fragment of it is dropped too."""
+    cap = Capture("evade-frag-overlap.pcap")
+    rng = random.Random(0xe50d)
+    port = Port(31400)
+    t = AFTER
+    ipid = 0x5300
+    for v in (4, 6):
+        cl, _, res = fam(v)
+        # DNS: the fragment with the name resent with another name.
+        name = "dnl-%02d.geo.kaspersky.com" % (80 + v)
+        pkt, l4 = frag_udp_dns(v, cl, port(), res, 0x5380 + v, name)
+        whole = bytes(pkt)[20 if v == 4 else 40:]
+        alt = whole.replace(b"kaspersky", b"kasperskx")
+        ipid += 1
+        assert alt[32:48] != whole[32:48]
+        send_fragments(cap, t, cl, res, pkt, ipid,
+                       [(0, 16), (32, alt[32:48], True), (16, 16), (32, 16),
+                        (48, len(whole) - 48)], l4, [])
+        # The same bytes resent at a shifted extent: still an overlap.
+        name = "dnl-%02d.geo.kaspersky.com" % (82 + v)
+        pkt, l4 = frag_udp_dns(v, cl, port(), res, 0x5390 + v, name)
+        whole = bytes(pkt)[20 if v == 4 else 40:]
+        ipid += 1
+        send_fragments(cap, t + 100 * MS, cl, res, pkt, ipid,
+                       [(0, 24), (16, 16), (32, len(whole) - 32)], l4, [])
+        # TLS: a later fragment overlapping the SNI with other bytes.
+        sni = blocked(v, 84)
+        h = client_hello(rng, sni)
+        c, t2 = hello_conn(cap, v, port(), 84, t + 200 * MS)
+        ipid += 1
+
+        def plan(total, h=h, sni=sni):
+            o = (20 + sni_offset(h, sni)) // 8 * 8           # 20: the TCP header
+            return [(0, o), (o, 32), (o - 8, bytes(40), True), (o + 32, total - o - 32)]
+        frag_tcp_send(c, t2, h, plan, ipid, [])
+        # Afterwards a clean datagram (another id) on a new socket is read.
+        name = "dnl-%02d.geo.kaspersky.com" % (86 + v)
+        pkt, l4 = frag_udp_dns(v, cl, port(), res, 0x53a0 + v, name)
+        ipid += 1
+        send_fragments(cap, t + 400 * MS, cl, res, pkt, ipid,
+                       [(16, 16), (0, 16), (32, len(bytes(pkt)))],
+                       l4, [Name("dns", name, "query")])
+        t += 500 * MS
+    return cap
+
+
+def build_evade_dns_cname():
+    """A neutral name CNAMEd through two more neutral names to a blocked
+    one: the response is a match ("answer"), its A/AAAA records are learned
+    for their TTL (300 s); a later connection there is logged as learned, an
+    ECH hello with a neutral outer name there is enforced, and after the TTL
+    neither happens."""
+    cap = Capture("evade-dns-cname.pcap")
+    rng = random.Random(0xe50e)
+    t0 = AFTER
+    port = Port(31500)
+    target = "dnl-01.geo.kaspersky.com"
+    for v in (4, 6):
+        cl, srv, res = fam(v)
+        t = t0 + (v - 4) * 10 * MS
+        qt = "A" if v == 4 else "AAAA"
+        first = "neutral.example.net" if v == 4 else "neutral6.example.net"
+        chain = [first, "cdn-a.example.org", "edge%d.example.com" % v, target]
+        ans = [Answer(a, "CNAME", b) for a, b in zip(chain, chain[1:])]
+        addrs = [srv(0x90 + v), srv(0x91 + v)]
+        ans += [Answer(target, qt, a, ttl=300) for a in addrs]
+        p = port()
+        q = [(first, qt)]
+        cap.dns_query(t, cl, p, res, q, 0x6000 + v)
+        cap.dns_response(t + 5 * MS, res, cl, p, q, 0x6000 + v, ans)
+    # 30 s later: a nameless connection to each address, an ECH hello
+    # (split in three segments) to each.
+    for v in (4, 6):
+        cl, srv, _ = fam(v)
+        t = t0 + 30 * USEC + (v - 4) * 100 * MS
+        c = Conn(cap, cl, port(), srv(0x90 + v), 443, 0x61000000 + v, 0x62000000 + v)
+        c.handshake(t)
+        c = Conn(cap, cl, port(), srv(0x91 + v), 443, 0x63000000 + v, 0x64000000 + v)
+        t2 = c.handshake(t + 50 * MS)
+        h = client_hello(rng, "public.example.net", ech=True)
+        tls_send(c, t2, h, "public.example.net", cut(h, [100, 300]), ech=True)
+    # After the TTL (300 s from the answer): nothing learned any more.
+    for v in (4, 6):
+        cl, srv, _ = fam(v)
+        t = t0 + 301 * USEC + (v - 4) * 100 * MS
+        c = Conn(cap, cl, port(), srv(0x90 + v), 443, 0x65000000 + v, 0x66000000 + v)
+        c.handshake(t)
+        c = Conn(cap, cl, port(), srv(0x91 + v), 443, 0x67000000 + v, 0x68000000 + v)
+        t2 = c.handshake(t + 50 * MS)
+        c.send(t2, client_hello(rng, "public.example.net", ech=True),
+               [Name("tls", "public.example.net", ech=True)])
+    return cap
+
+
+def eth_frame(inner):
+    return MAC_GW + MAC_HOST + struct.pack("!H", ethertype(inner)) + inner
+
+
+def build_evade_tunnel():
+    """A DNS query for a blocked name inside each tunnel the engine opens,
+    IPv4 and IPv6 inside and outside.  Events name the inner flow."""
+    cap = Capture("evade-tunnel.pcap")
+    t = AFTER
+    port = Port(31600)
+    o4a, o4b = "198.51.100.250", "198.51.100.251"      # tunnel endpoints
+    o6a, o6b = "2001:db8:2::250", "2001:db8:2::251"
+    gre = lambda proto, key=None: (struct.pack("!HH", 0x2000 if key is not None else 0, proto) +
+                                   (struct.pack("!I", key) if key is not None else b""))
+    vxlan = struct.pack("!BBHI", 0x08, 0, 0, 4242 << 8)
+    geneve_eth = struct.pack("!BBHI", 0, 0, 0x6558, 77 << 8)
+    # Geneve with one 8-byte option (Opt Len 2) and an IP payload.
+    geneve_ip = lambda et: (struct.pack("!BBHI", 2, 0, et, 78 << 8) +
+                            struct.pack("!HBB", 0x0102, 0x01, 1) + b"\x00\x00\x00\x2a")
+    n = 0
+    for kind in ("gre", "gre-key", "ipip", "vxlan", "geneve-eth", "geneve-ip"):
+        for inner_v in (4, 6):
+            for outer_v in (4, 6):
+                n += 1
+                cl, _, res = fam(inner_v)
+                name = "dnl-%02d.geo.kaspersky.com" % (n + 10)
+                p = port()
+                inner_ip = IP(src=cl, dst=res) if inner_v == 4 else IPv6(src=cl, dst=res)
+                inner = bytes(inner_ip / UDP(sport=p, dport=53) /
+                              Raw(dns_message(0x7000 + n, [(name, "A")])))
+                et = 0x0800 if inner_v == 4 else 0x86dd
+                if kind.startswith("gre"):
+                    pl, proto = gre(et, 0x1234 if kind == "gre-key" else None) + inner, 47
+                elif kind == "ipip":                    # 4in4, 6in4, 4in6, 6in6
+                    pl, proto = inner, 4 if inner_v == 4 else 41
+                else:
+                    if kind == "vxlan":
+                        pl, dport = vxlan + eth_frame(inner), 4789
+                    elif kind == "geneve-eth":
+                        pl, dport = geneve_eth + eth_frame(inner), 6081
+                    else:
+                        pl, dport = geneve_ip(et) + inner, 6081
+                    pl, proto = bytes(UDP(sport=50000 + n, dport=dport) / Raw(pl)), 17
+                if outer_v == 4:
+                    outer = bytes(IP(src=o4a, dst=o4b, proto=proto, id=n, flags="DF") / Raw(pl))
+                else:
+                    outer = bytes(IPv6(src=o6a, dst=o6b, nh=proto) / Raw(pl))
+                cap.add(Frame(t, outer, [Name("dns", name, "query")], True,
+                              ("UDP", cl, p, res, 53, 0)))
+                t += 10 * MS
+    return cap
+
+
+def build_evade_negative():
+    """Nothing here may match: lookalikes whose hello is split right where a
+    suffix match could go wrong (seen whole: "name" events), hellos that
+    never complete, hellos that turn malformed in a later segment, and DNS
+    questions whose compression pointers loop (UDP and split over TCP)."""
+    cap = Capture("evade-negative.pcap")
+    rng = random.Random(0xe50f)
+    port = Port(31700)
+    t = AFTER
+    for v in (4, 6):
+        cl, srv, res = fam(v)
+        # Lookalikes, cut just before "kaspersky" / at the dot after it.
+        for n, (sni, at) in enumerate((("notkaspersky.com", "kaspersky"),
+                                       ("kaspersky.com.example.net", ".example"),
+                                       ("s90.upd.kaspersky.com.evil.example", ".evil"))):
+            h = client_hello(rng, sni)
+            c, t2 = hello_conn(cap, v, port(), 90 + n, t)
+            tls_send(c, t2, h, sni, cut(h, [sni_offset(h, sni) + sni.index(at)]))
+            t += 100 * MS
+        # A hello whose last byte never comes (the client goes quiet).
+        h = client_hello(rng, blocked(v, 93))
+        c, t2 = hello_conn(cap, v, port(), 93, t)
+        tcp_pieces(c, t2, cut(h[:-1], [200]), [], h)
+        # A hole that is never filled, though everything after it arrives.
+        h = client_hello(rng, blocked(v, 94))
+        c, t2 = hello_conn(cap, v, port(), 94, t + 100 * MS)
+        tcp_pieces(c, t2, [(0, h[:100]), (120, h[120:])], [], h)
+        # Malformed in the second segment: the host_name length runs past
+        # its list, and only the segment holding that length shows it.
+        sni = blocked(v, 95)
+        h = client_hello(rng, sni, bad="sni_host_long")
+        c, t2 = hello_conn(cap, v, port(), 95, t + 200 * MS)
+        tcp_pieces(c, t2, cut(h, [sni_offset(h, sni) - 3]), [], h)
+        # A hello over two records with an application-data record between
+        # them (RFC 8446 §5.1 forbids interleaving): malformed.
+        sni = blocked(v, 96)
+        hs = client_hello(rng, sni)[5:]
+        data = (tls_records(hs[:100], [100]) + struct.pack("!BHH", 23, 0x0303, 8) + bytes(8) +
+                tls_records(hs[100:], [16384]))
+        c, t2 = hello_conn(cap, v, port(), 96, t + 300 * MS)
+        tcp_pieces(c, t2, cut(data, [105, 118]), [], data)
+        # A handshake length larger than the scratch a split hello can be
+        # joined in (the second record would have to hold it): never a name.
+        sni = blocked(v, 97)
+        hs = bytearray(client_hello(rng, sni)[5:])
+        hs[1:4] = (20000).to_bytes(3, "big")
+        data = tls_records(bytes(hs), [100])
+        c, t2 = hello_conn(cap, v, port(), 97, t + 400 * MS)
+        tcp_pieces(c, t2, chunks(data, 200), [], data)
+        # DNS: pointer loops in the question, over UDP and split over TCP.
+        k = blocked(v, 98)
+        for i, qb in enumerate([b"\xc0\x0c" + struct.pack("!HH", 1, 1),
+                                dns_wire_name(k)[:-1] + b"\xc0\x0c" + struct.pack("!HH", 1, 1),
+                                b"\x03s98\xc0\x12\xc0\x0c" + struct.pack("!HH", 1, 1)]):
+            msg = struct.pack("!6H", 0x9200 + i, 0x0100, 1, 0, 0, 0) + qb
+            cap.udp(t + (500 + i) * MS, cl, port(), res, 53, msg)
+        msg = vec16(struct.pack("!6H", 0x9210, 0x0100, 1, 0, 0, 0) + dns_wire_name(k)[:-1] +
+                    b"\xc0\x0c" + struct.pack("!HH", 1, 1))
+        p = port()
+        c = Conn(cap, cl, p, res, 53, 0x9a000000 + p, 0x9b000000 + p)
+        t2 = c.handshake(t + 600 * MS)
+        tcp_pieces(c, t2, cut(msg, [9]), [], msg)
+        t += 1000 * MS
+    return cap
+
+
+EVADE_CASES = [
+    ("evade-tls-split", "ClientHello in 2 segments, 3 segments (the record header and the "
+     "last byte alone), 40-byte segments, and 200-byte segments across the 2^32 sequence "
+     "wrap", build_evade_tls_split),
+    ("evade-tls-holes", "a hello in 7-byte segments, every other one first: 32 and 33 "
+     "disjoint pieces held at once (a receiver accepts both, so must the filter)",
+     build_evade_tls_holes),
+    ("evade-tls-reorder", "hello segments reversed, shuffled 40-byte segments, the record "
+     "header arriving last", build_evade_tls_reorder),
+    ("evade-tls-retrans", "every segment sent twice; identical overlapping segments; a "
+     "segment resent before its hole fills and a whole-hello retransmission after the "
+     "decision (one event)", build_evade_tls_retrans),
+    ("evade-tls-conflict", "overlapping segments with conflicting SNI bytes: the first copy "
+     "wins, blocked-first (match), benign-first and benign-out-of-order-first (only the "
+     "benign name)", build_evade_tls_conflict),
+    ("evade-tls-snicut", "segment boundary in the middle of the host name, inside the "
+     "server_name list length, before its last byte, and one segment per byte of it",
+     build_evade_tls_snicut),
+    ("evade-tls-records", "the hello over 3 records in one segment, over 7-byte records in "
+     "40-byte segments, with every record header cut across segments, and with its "
+     "handshake header spread over a 2-byte and a 1-byte record",
+     build_evade_tls_records),
+    ("evade-tls-pq", "X25519MLKEM768 hello (1216-byte key share, > 1 MSS) in two MSS "
+     "segments, in order and reversed", build_evade_tls_pq),
+    ("evade-tls-midstream", "no handshake in the capture: the first data segment starts the "
+     "stream, whole and split hellos", build_evade_tls_midstream),
+    ("evade-tls-cap", "the 16 KiB cap: a 16384-byte hello is read; 16385 bytes and a "
+     "20000-byte two-record hello are not (the flow gives up, no name, no crash); a normal "
+     "hello after them still is", build_evade_tls_cap),
+    ("evade-http-split", "HTTP request split inside the Host field name, inside its value, "
+     "before its CRLF, and after the method's first byte", build_evade_http_split),
+    ("evade-dns-tcp", "DNS over TCP: one message split in its question, three messages in one "
+     "segment, the length prefix alone", build_evade_dns_tcp),
+    ("evade-dns-tcp-reuse", "DNS over TCP connection reuse: a second query in its own "
+     "segment, whole or with its length prefix cut", build_evade_dns_tcp_reuse),
+    ("evade-dns-tcp-answer", "DNS responses over TCP with a CNAME chain to a blocked name, "
+     "in one segment, split in the answer section, and with the length prefix alone: "
+     "answer match and learned address each time", build_evade_dns_tcp_answer),
+    ("evade-quic", "QUIC v1 and v2 Initials: CRYPTO frames of a 1.8 kB hello over two "
+     "packets, shuffled among PING/PADDING (and an ACK), in and out of order; an Initial "
+     "followed by garbage; two coalesced Initials; a forged Initial before the genuine one",
+     build_evade_quic),
+    ("evade-quic-holes", "QUIC CRYPTO in 7-byte frames: 32 and 33 disjoint pieces held "
+     "at once over two Initials, and 74 frames in one Initial", build_evade_quic_holes),
+    ("evade-frag-dns", "DNS query in IP fragments: in order, reversed, shuffled, 8-byte "
+     "fragments, an exact duplicate fragment; IPv6 fragments behind a Destination Options "
+     "header", build_evade_frag_dns),
+    ("evade-frag-tls", "ClientHello segment in IP fragments: in order, reversed, shuffled, "
+     "8-byte fragments (IPv6: the first holds the TCP header)", build_evade_frag_tls),
+    ("evade-frag-overlap", "overlapping fragments with conflicting bytes (DNS and TLS) or "
+     "the same bytes at another extent: datagram discarded, no name; a clean datagram "
+     "after them is read", build_evade_frag_overlap),
+    ("evade-dns-cname", "CNAME chain neutral -> 2 neutral names -> dnl-01.geo.kaspersky.com "
+     "with A/AAAA: answer match, learned-address ip events, an ECH hello (split) to a "
+     "learned address enforced, nothing after the TTL", build_evade_dns_cname),
+    ("evade-tunnel", "DNS queries inside GRE (with and without key), IP-in-IP/6in4/4in6/6in6, "
+     "VXLAN and Geneve (Ethernet and IP inside), every inner/outer IP version pair",
+     build_evade_tunnel),
+    ("evade-negative", "lookalikes split at the suffix boundary (name events only), hellos "
+     "that never complete (last byte missing, hole never filled), hellos malformed in a "
+     "later segment (host_name length, interleaved record, oversized length), DNS pointer "
+     "loops over UDP and split over TCP: no match", build_evade_negative),
+]
+
+
+# ---------------------------------------------------------------------------
 # Cases
 # ---------------------------------------------------------------------------
 
@@ -1459,6 +2630,10 @@ def cases():
         "loops and out-of-range pointers, label type 0x40, qdcount overrun, snaplen cut, "
         "ClientHellos with bad lengths, conflicting Host fields) with --all: no events, exit 0",
         build_malformed(), ["--all"])
+    for name, desc, build in EVADE_CASES:
+        cap = build()
+        assert cap.fname == name + ".pcap"
+        add(name, desc, cap, ["--all"])
     return caps, out
 
 
@@ -1488,9 +2663,11 @@ README_HEAD = """\
 # Golden replay fixtures
 
 Generated by `scripts/mkfixtures.py` (run it with `/usr/bin/python3`, it needs
-Debian's `python3-scapy`); do not edit the files here by hand.  The generator
-writes each capture and, from its own description of the scenario (not by
-running embargo), the events `embargo replay` must print.
+Debian's `python3-scapy`, and `python3-cryptography` for the QUIC captures);
+do not edit the files here by hand.  The generator writes each capture and,
+from its own description of the scenario (not by running embargo), the events
+`embargo replay` must print.  The files are checked in: running the tests
+needs neither package, only regenerating them does.
 
 `run-golden.sh` (TAP; `EMBARGO=path/to/embargo`, run from the repository root)
 runs, for every `NAME.expected.jsonl`:
@@ -1507,6 +2684,16 @@ appear in the error output.
 actions, brand logging always, exact, subdomains-only, CIDR and allow entries;
 documentation prefixes stand in for Kaspersky's networks).  Policy times are
 the packets' own (after 2024-09-29 unless the case says otherwise).
+
+The `evade-*` cases are adversarial: one evasion technique each, every one
+played over IPv4 and over IPv6, replayed with `--all` so that a name the
+engine read but did not match still shows (a "name" event), and "no event"
+means "no name seen".  Their expectations come from the generator's model of
+the engine's documented contracts: TCP client bytes reassembled up to 16 KiB,
+the first copy of a byte winning (src/reasm.h); IP fragments reassembled in
+any order, an exact duplicate ignored and any other overlap discarding the
+datagram (src/frag.h); QUIC Initials protected per RFC 9001 §5 by the
+generator's own HKDF/AES code, checked against RFC 9001 Appendix A first.
 
 `demo.pcap` is the README's demo: an office network on 2024-10-01 with a
 Kaspersky update check, licensing, KSN, a legacy HTTP update, a connection to
@@ -1527,6 +2714,7 @@ def main():
     out = os.path.normpath(opts.outdir)
     os.makedirs(out, exist_ok=True)
 
+    quic_selftest()
     bl = Blocklist(parse_list(TEST_LIST, "test"))
     with open(os.path.join(out, "test.list"), "w") as fh:
         fh.write(TEST_LIST)
