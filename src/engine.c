@@ -57,8 +57,12 @@
 /* Per-flow state for flows that need more than one packet. */
 struct flow_ext {
 	struct stream s;		/* client bytes (TCP) or CRYPTO (QUIC) */
+	struct stream ss;		/* server bytes: DNS over TCP responses */
 	struct quic_keys qk;
 	bool quic;
+	struct flow *flow;		/* back pointer (flow entries never move) */
+	struct flow_ext *prev, *next;	/* streams by age, youngest first */
+	bool linked;
 };
 
 struct answer_rr {
@@ -79,6 +83,7 @@ struct engine {
 	struct dnscache *learned;
 	struct stream_pool pool;
 	uint32_t stream_cap;
+	struct flow_ext *lru_head, *lru_tail;
 	struct engine_stats st;
 	/* Scratch, reused for every packet (an engine is single-threaded). */
 	struct dns_question q;
@@ -100,12 +105,44 @@ struct pkt {
 	enum verdict verdict;		/* the strongest verdict this packet earned */
 };
 
+static void lru_unlink(struct engine *e, struct flow_ext *x)
+{
+	if (!x->linked)
+		return;
+	x->linked = false;
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		e->lru_head = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	else
+		e->lru_tail = x->prev;
+	x->prev = x->next = NULL;
+}
+
+static void lru_touch(struct engine *e, struct flow_ext *x)
+{
+	if (e->lru_head == x)
+		return;
+	lru_unlink(e, x);
+	x->next = e->lru_head;
+	if (e->lru_head)
+		e->lru_head->prev = x;
+	e->lru_head = x;
+	if (!e->lru_tail)
+		e->lru_tail = x;
+	x->linked = true;
+}
+
 static void ext_free(void *ctx, void *p)
 {
 	struct engine *e = ctx;
 	struct flow_ext *x = p;
 
+	lru_unlink(e, x);
 	stream_release(&x->s, &e->pool);
+	stream_release(&x->ss, &e->pool);
 	free(x);
 }
 
@@ -555,6 +592,8 @@ static enum stream_state parse_client_bytes(struct engine *e, struct pkt *k, con
 	}
 }
 
+static void stream_finished(struct engine *e, struct flow *f, enum stream_state st);
+
 static struct flow_ext *get_ext(struct engine *e, struct flow *f, uint64_t base)
 {
 	struct flow_ext *x = f->ext;
@@ -567,8 +606,35 @@ static struct flow_ext *get_ext(struct engine *e, struct flow *f, uint64_t base)
 		return NULL;
 	}
 	stream_init(&x->s, base, e->stream_cap);
+	stream_init(&x->ss, 0, e->stream_cap);
+	x->flow = f;
 	f->ext = x;
+	lru_touch(e, x);
 	return x;
+}
+
+/*
+ * Store a piece; when the shared budget is exhausted, the streams that
+ * started longest ago give up (fail open, counted) to make room.  Age is
+ * counted from a stream's first piece, not its latest: a real client
+ * completes its hello within a round trip, so a stream still incomplete
+ * long after it started is the one least likely to be legitimate, however
+ * busily it keeps sending.
+ */
+static enum stream_rc stream_put(struct engine *e, struct flow_ext *x, struct stream *st,
+				 uint64_t off, const uint8_t *p, size_t len)
+{
+	enum stream_rc rc;
+
+	while ((rc = stream_add(st, &e->pool, off, p, len)) == STREAM_NOMEM) {
+		struct flow_ext *victim = e->lru_tail;
+
+		if (!victim || victim == x)
+			break;
+		e->st.reasm_evicted++;
+		stream_finished(e, victim->flow, ST_GAVE_UP);
+	}
+	return rc;
 }
 
 static void stream_finished(struct engine *e, struct flow *f, enum stream_state st)
@@ -583,6 +649,40 @@ static void stream_finished(struct engine *e, struct flow *f, enum stream_state 
 		f->flags |= FLOW_FINAL;
 }
 
+/*
+ * The relative stream offset of a TCP segment, from the side's initial
+ * sequence number; false when it lies before the stream start (an old
+ * retransmission).  A side seen without its SYN starts where first seen.
+ */
+static bool tcp_offset(struct flow *f, const struct l4_info *l4, bool client, uint32_t *rel)
+{
+	uint32_t flag = client ? FLOW_HAVE_ISN : FLOW_HAVE_SISN;
+	uint32_t *isn = client ? &f->isn : &f->sisn;
+
+	if (l4->tcp_flags & TCP_SYN) {
+		*isn = l4->seq;
+		f->flags |= flag;
+	}
+	if (!(f->flags & flag)) {
+		*isn = l4->seq - 1;
+		f->flags |= flag;
+	}
+	/* Data on a SYN (TCP Fast Open) starts at offset 0. */
+	*rel = (l4->tcp_flags & TCP_SYN) ? 0 : l4->seq - (*isn + 1);
+	return *rel < 0x80000000u;
+}
+
+/* Drop the packet that tried to rewrite bytes already inspected. */
+static void check_conflict(struct engine *e, struct pkt *k, struct stream *st)
+{
+	if (!st->conflicts)
+		return;
+	e->st.reasm_conflicts += st->conflicts;
+	st->conflicts = 0;
+	if (k->verdict < VERDICT_DROP)
+		k->verdict = VERDICT_DROP;
+}
+
 /* A TCP segment from the client: feed the stream, parse what is assembled. */
 static void inspect_tcp_client(struct engine *e, struct pkt *k)
 {
@@ -594,21 +694,9 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 	uint32_t rel;
 	struct flow_ext *x;
 
-	if (k->l4.tcp_flags & TCP_SYN) {
-		/* Data on a SYN (TCP Fast Open) starts at offset 0. */
-		f->isn = k->l4.seq;
-		f->flags |= FLOW_HAVE_ISN;
-	}
-	if (!len || (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
+	if (!tcp_offset(f, &k->l4, true, &rel) || !len ||
+	    (f->flags & (FLOW_NAME_DONE | FLOW_STREAM_GAVE_UP)))
 		return;
-	if (!(f->flags & FLOW_HAVE_ISN)) {
-		/* Picked up mid-stream: the first bytes seen start the stream. */
-		f->isn = k->l4.seq - 1;
-		f->flags |= FLOW_HAVE_ISN;
-	}
-	rel = (k->l4.tcp_flags & TCP_SYN) ? 0 : k->l4.seq - (f->isn + 1);
-	if (rel >= 0x80000000u)
-		return;		/* before the stream start: an old retransmission */
 
 	x = f->ext;
 	if (!x && rel == 0) {
@@ -618,8 +706,15 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 			stream_finished(e, f, st);
 			return;
 		}
+		/*
+		 * Complete DNS messages were inspected: the stream now starts
+		 * after them, so the next query on the connection is at 0.
+		 */
+		f->isn += (uint32_t)used;
 		if (used == len)
-			return;	/* only complete DNS messages: nothing to keep */
+			return;
+		p += used;
+		len -= used;
 	}
 	x = get_ext(e, f, 0);
 	if (!x) {
@@ -627,12 +722,11 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 		return;
 	}
 	e->st.reasm_segments++;
-	src = stream_add(&x->s, &e->pool, rel, p, len);
-	if (x->s.conflicts)
-		e->st.reasm_conflicts += x->s.conflicts, x->s.conflicts = 0;
+	src = stream_put(e, x, &x->s, rel, p, len);
+	check_conflict(e, k, &x->s);
 	contig = stream_contig(&x->s, &sp);
 	if (!contig) {
-		if (src != STREAM_OK && src != STREAM_OVERFLOW) {
+		if (src == STREAM_NOMEM) {
 			e->st.reasm_gave_up++;
 			stream_finished(e, f, ST_GAVE_UP);
 		}
@@ -644,22 +738,59 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 		return;
 	}
 	stream_consume(&x->s, used);
-	if (src != STREAM_OK || (x->s.overflow && stream_contig(&x->s, &sp) >= x->s.cap)) {
+	if (src == STREAM_NOMEM || (x->s.overflow && stream_contig(&x->s, &sp) >= x->s.cap)) {
 		/* Out of room before the name was complete: fail open, counted. */
 		e->st.reasm_gave_up++;
 		stream_finished(e, f, ST_GAVE_UP);
 	}
 }
 
-static void inspect_tcp(struct engine *e, struct pkt *k)
+/*
+ * A TCP segment from the server: only DNS responses are read (CNAME chains
+ * and learned addresses), reassembled like the client's bytes.
+ */
+static void inspect_tcp_server(struct engine *e, struct pkt *k)
 {
-	if (k->from_client) {
-		inspect_tcp_client(e, k);
+	struct flow *f = k->flow;
+	const uint8_t *sp;
+	size_t used, contig;
+	uint32_t rel;
+	struct flow_ext *x;
+
+	if (!tcp_offset(f, &k->l4, false, &rel) || !k->l4.payload.len ||
+	    !is_dns_port(k->l4.sport))
+		return;
+	x = f->ext;
+	if (!x && rel == 0) {
+		used = inspect_dns_tcp(e, k, k->l4.payload.p, k->l4.payload.len);
+		f->sisn += (uint32_t)used;
+		if (used == k->l4.payload.len)
+			return;
+		rel = 0;
+		x = get_ext(e, f, 0);
+		if (!x)
+			return;
+		stream_put(e, x, &x->ss, 0, k->l4.payload.p + used, k->l4.payload.len - used);
 		return;
 	}
-	/* Server side: DNS responses that fit one segment (CNAME learning). */
-	if (is_dns_port(k->l4.sport) && k->l4.payload.len)
-		inspect_dns_tcp(e, k, k->l4.payload.p, k->l4.payload.len);
+	x = get_ext(e, f, 0);
+	if (!x)
+		return;
+	stream_put(e, x, &x->ss, rel, k->l4.payload.p, k->l4.payload.len);
+	check_conflict(e, k, &x->ss);
+	contig = stream_contig(&x->ss, &sp);
+	if (!contig)
+		return;
+	used = inspect_dns_tcp(e, k, sp, contig);
+	stream_consume(&x->ss, used);
+}
+
+static void inspect_tcp(struct engine *e, struct pkt *k)
+{
+	if (k->from_client)
+		inspect_tcp_client(e, k);
+	else
+		inspect_tcp_server(e, k);
 }
 
 /* ---- QUIC --------------------------------------------------------------- */
@@ -685,15 +816,26 @@ static void inspect_quic(struct engine *e, struct pkt *k)
 			e->st.parse_err_quic++;
 		return;
 	}
+	if (e->qi.frags_dropped) {
+		/*
+		 * More CRYPTO frames in one datagram than any client sends: the
+		 * frames past the limit cannot be inspected, so the datagram
+		 * does not pass (the client retransmits or gives up).
+		 */
+		e->st.parse_err_quic++;
+		k->verdict = VERDICT_DROP;
+		return;
+	}
 	for (size_t i = 0; i < e->qi.n_frags; i++) {
 		const struct quic_crypto_frag *fr = &e->qi.frags[i];
 
-		if (stream_add(&x->s, &e->pool, fr->offset, fr->p, fr->len) == STREAM_NOMEM) {
+		if (stream_put(e, x, &x->s, fr->offset, fr->p, fr->len) == STREAM_NOMEM) {
 			e->st.reasm_gave_up++;
 			stream_finished(e, f, ST_GAVE_UP);
 			return;
 		}
 	}
+	check_conflict(e, k, &x->s);
 	contig = stream_contig(&x->s, &sp);
 	if (!contig)
 		return;

@@ -101,6 +101,7 @@ struct engine_stats {
 	uint64_t verdict_accept, verdict_drop, verdict_reject;
 	uint64_t fragments, fragments_dropped, tunneled;
 	uint64_t reasm_segments, reasm_conflicts, reasm_gave_up, reasm_nomem, reasm_denied;
+	uint64_t reasm_evicted;		/* streams given up to make room */
 	uint64_t frag_in_progress, frag_bytes, frag_overlaps, frag_evicted;
 	uint64_t learned_active, learned_evicted;
 	uint64_t flow_bytes, stream_bytes;	/* memory held now */

@@ -37,6 +37,7 @@ enum flow_state_flags {
 	FLOW_HAVE_ISN = 1U << 5,	/* isn holds the client's initial sequence */
 	FLOW_LEARNED = 1U << 6,		/* the server address was learned from DNS */
 	FLOW_DNS = 1U << 7,		/* DNS recognised by content off port 53 */
+	FLOW_HAVE_SISN = 1U << 8,	/* sisn holds the server's initial sequence */
 };
 
 #define FLOW_INLINE_NAMES 4
@@ -52,6 +53,7 @@ struct flow {
 	bool verdict_enforced;
 	const struct bl_rule *match;	/* first matched rule, if any */
 	uint32_t isn;			/* client ISN (FLOW_HAVE_ISN) */
+	uint32_t sisn;			/* server ISN (FLOW_HAVE_SISN) */
 	void *ext;			/* engine state for reassembly/QUIC, owned
 					 * through the table's ext_free callback */
 	/* names already reported for this flow (hashes) */

@@ -20,7 +20,7 @@
 #include "parse.h"
 
 #define QUIC_MAX_CID 20
-#define QUIC_MAX_FRAGS 64		/* CRYPTO frames kept per datagram */
+#define QUIC_MAX_FRAGS 256		/* CRYPTO frames kept per datagram */
 #define QUIC_SCRATCH 65536		/* plaintext buffer for one datagram */
 
 /*

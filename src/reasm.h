@@ -6,7 +6,9 @@
  *
  * Pieces may arrive in any order, repeat or overlap.  The first copy of a
  * byte wins; a later copy that differs is counted as a conflict and ignored,
- * so an attacker cannot rewrite what was already inspected.  The stream
+ * so an attacker cannot rewrite what was already inspected (the engine
+ * drops the packet that carried it: no real stack sends two different
+ * copies of the same bytes).  The stream
  * holds at most @cap bytes from its current base; bytes beyond are refused
  * (overflow).  Memory grows on demand and is charged to a shared pool so a
  * flood of half-finished streams stays within one global budget.
@@ -21,33 +23,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STREAM_MAX_RANGES 32
-
 /* Shared memory budget for every stream of an engine. */
 struct stream_pool {
 	size_t used, max;		/* bytes */
 	uint64_t denied;		/* allocations refused by the budget */
 };
 
-struct stream_range {
-	uint32_t start, end;		/* relative to base, end exclusive */
-};
-
+/*
+ * Which bytes are held is one bit per byte of the buffer, so any number of
+ * holes costs the same (cap / 8 bytes): an attacker cannot exhaust a range
+ * list with many tiny out-of-order pieces.
+ */
 struct stream {
 	uint64_t base;			/* stream offset of buf[0] */
 	uint8_t *buf;
-	uint32_t alloc;			/* bytes allocated in buf */
+	uint64_t *held;			/* bit i set: buf[i] holds a byte */
+	uint32_t alloc;			/* bytes allocated in buf (multiple of 64) */
 	uint32_t cap;			/* most bytes held from base */
-	uint8_t nranges;
+	uint32_t contig;		/* bytes held from 0 without a hole */
+	uint32_t end;			/* one past the highest byte held */
 	bool overflow;			/* a piece reached past base + cap */
 	uint32_t conflicts;		/* pieces whose overlap with held bytes differed */
-	struct stream_range r[STREAM_MAX_RANGES];	/* sorted, disjoint */
 };
 
 enum stream_rc {
 	STREAM_OK = 0,			/* stored (possibly nothing new) */
 	STREAM_OVERFLOW,		/* part of the piece lay past the cap */
-	STREAM_TOO_FRAGMENTED,		/* more than STREAM_MAX_RANGES holes */
 	STREAM_NOMEM,			/* the pool budget or malloc refused */
 };
 
