@@ -212,6 +212,12 @@ int cidr_set_finish(struct cidr_set *s)
 bool cidr_set_lookup(const struct cidr_set *s, const struct addr *a, uint32_t *value,
 		     unsigned *plen)
 {
+	return cidr_set_lookup_max(s, a, 128, value, plen);
+}
+
+bool cidr_set_lookup_max(const struct cidr_set *s, const struct addr *a, unsigned max_plen,
+			 uint32_t *value, unsigned *plen)
+{
 	const struct cidr_group *g;
 	uint64_t hi, lo;
 	int f;
@@ -224,6 +230,8 @@ bool cidr_set_lookup(const struct cidr_set *s, const struct addr *a, uint32_t *v
 		uint64_t mhi = hi, mlo = lo;
 		size_t l = g->start, r = g->end;
 
+		if (g->plen > max_plen)
+			continue;
 		key_mask(&mhi, &mlo, g->plen);
 		while (l < r) {
 			size_t m = l + (r - l) / 2;

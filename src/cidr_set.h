@@ -55,6 +55,13 @@ int cidr_set_finish(struct cidr_set *s);
 bool cidr_set_lookup(const struct cidr_set *s, const struct addr *a, uint32_t *value,
 		     unsigned *plen);
 
+/*
+ * cidr_set_lookup_max - the same, among the prefixes of at most @max_plen
+ * bits only (for "which shorter prefix covers this one").
+ */
+bool cidr_set_lookup_max(const struct cidr_set *s, const struct addr *a, unsigned max_plen,
+			 uint32_t *value, unsigned *plen);
+
 void cidr_set_get_stats(const struct cidr_set *s, struct cidr_stats *st);
 
 /*

@@ -1,26 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_run.c - `embargo run`: the live daemon.
+ * cmd_run.c - `embargo run`: the live daemon's main thread.
  *
- *   main thread                          one worker thread per queue
- *   -----------                          ---------------------------
- *   signalfd: HUP reload, TERM/INT stop   poll: NFQUEUE socket -> engine -> verdict
- *             USR1 statistics                   control eventfd   -> sync()
- *   timerfd:  next enforcement date             1 s timerfd       -> flow expiry
+ *   main thread (here)                    one thread per queue (loop.c)
+ *   ------------------                    -----------------------------
+ *   signalfd: HUP reload, TERM/INT stop   NFQUEUE socket -> engine -> verdict
+ *             USR1 statistics             control eventfd -> picks up changes
+ *   timerfd:  next enforcement date       1 s timerfd -> flow expiry
  *             statistics interval
  *
- * Workers share nothing on the packet path: each has its own socket, engine
- * (flow table) and raw sockets.  The main thread changes what they use -
- * blocklist, log file, policy clock - by publishing it under a mutex,
- * bumping a sequence number and waking them; each worker picks it up between
- * batches and acknowledges.  Only when every worker has acknowledged is the
- * old blocklist freed: the new index is built in the main thread, off the
- * packet path, and a list that fails to load changes nothing.
+ * The main thread owns the configuration and the blocklist.  A reload
+ * builds the new index here, off the packet path, publishes it with
+ * loop_sync() and frees the old one only once every queue thread has
+ * switched; a file that fails to load changes nothing.
  *
- * The policy clock is CLOCK_REALTIME, read once per received batch, unless
- * --as-of fixes it: the engine evaluates every match against it, so an
- * enforcement date takes effect at the second it passes.  The date timer
- * only announces it.
+ * The policy clock is CLOCK_REALTIME per batch (or --as-of): an enforcement
+ * date takes effect at the second it passes, in the engine; the date timer
+ * here announces it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,41 +31,9 @@
 #include "cmd_run.h"
 #include "log.h"
 #include "loop.h"
-#include "reject.h"
 #include "util.h"
 
-#define BUDGET 256			/* packets per dispatch before other fds */
-#define DRAIN_ROUNDS 64			/* bounded drain at stop */
 #define MAX_OVERRIDES 64
-
-struct run;
-
-struct worker {
-	struct run *run;
-	uint16_t queue;
-	pthread_t thread;
-	bool started;
-	struct capture_nfq *cap;
-	struct engine *eng;
-	struct reject *rej;		/* NULL: DNS rejects fall back to the mark */
-	struct loop *loop;
-	int ctl_fd, tick_fd;
-	struct conf_marks marks;	/* fixed for the daemon's life */
-	/* What this worker uses now; changed only in sync(). */
-	const struct blocklist *bl;
-	FILE *out;
-	uint64_t seq;			/* last sequence acknowledged */
-	bool exited;
-	int error;			/* packet path failure (-errno), 0 if none */
-	/* Per batch. */
-	bool dirty;			/* events written since the last flush */
-	uint64_t out_errors, requeued, nxdomain_fallback;
-	/* Snapshot for statistics, taken in sync(). */
-	struct engine_stats est;
-	struct capture_nfq_stats cst;
-	struct reject_stats rst;
-	uint64_t snap_out_errors, snap_requeued, snap_fallback;
-};
 
 struct override {
 	const char *key, *value;
@@ -82,370 +46,88 @@ struct run {
 	const char *cli_lists[CONF_MAX_BLOCKLISTS];
 	size_t n_cli_lists;
 	const char *conf_path;
-	struct blocklist *bl;
-	FILE *out;
+	struct blocklist *bl;		/* published in sh.bl */
 	bool out_is_stdout;
-	struct worker *w;
+	struct loop_shared sh;
+	struct loop_worker *w;
 	size_t nw;
-	int sig_fd, date_fd, stats_fd, fail_fd;
+	int sig_fd, date_fd, stats_fd;
 	int64_t date_from;		/* dates up to here were announced */
-	/* Shared with workers, under @lock. */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	uint64_t seq;
-	bool stop;
 	int exit_code;
 };
 
-/* ------------------------------------------------------------ verdict map */
-
-static uint32_t with_mark(uint32_t pkt_mark, uint32_t mask, uint32_t value)
-{
-	return (pkt_mark & ~mask) | value;
-}
-
-void run_map_verdict(const struct engine_result *res, const struct conf_marks *m,
-		     uint32_t pkt_mark, struct run_verdict *out)
-{
-	uint32_t own = pkt_mark & m->mask;
-
-	memset(out, 0, sizeof(*out));
-	out->action = CAPTURE_ACCEPT;
-	if (own && (own == m->drop || own == m->reject)) {
-		/* We marked it for the ruleset to drop, and it was queued again. */
-		out->action = CAPTURE_DROP;
-		out->requeued = true;
-		return;
-	}
-	if (res->undecodable)
-		return;
-	switch (res->verdict) {
-	case VERDICT_ACCEPT:
-		if (res->matched) {
-			out->set_mark = true;
-			out->mark = with_mark(pkt_mark, m->mask, m->log);
-		} else if (res->flow_final) {
-			out->set_mark = true;
-			out->mark = with_mark(pkt_mark, m->mask, m->accept);
-		}
-		return;
-	case VERDICT_DROP:
-		if (res->flow_final) {
-			out->action = CAPTURE_REPEAT;
-			out->set_mark = true;
-			out->mark = with_mark(pkt_mark, m->mask, m->drop);
-		} else {
-			out->action = CAPTURE_DROP;
-		}
-		return;
-	case VERDICT_REJECT:
-		if (res->reject_dns) {
-			out->action = CAPTURE_DROP;
-			out->nxdomain = true;
-			return;
-		}
-		run_reject_fallback(m, pkt_mark, out);
-		return;
-	}
-}
-
-void run_reject_fallback(const struct conf_marks *m, uint32_t pkt_mark, struct run_verdict *out)
-{
-	out->action = CAPTURE_REPEAT;
-	out->set_mark = true;
-	out->mark = with_mark(pkt_mark, m->mask, m->reject);
-	out->nxdomain = false;
-}
-
-/* ---------------------------------------------------------------- workers */
-
-static bool warned_requeue;		/* set once, by whichever queue sees it first */
-
-static void on_event(void *ctx, const struct event *ev)
-{
-	struct worker *w = ctx;
-
-	if (event_write_json(ev, w->out) < 0)
-		w->out_errors++;
-	w->dirty = true;
-}
-
-static void on_packet(void *ctx, const struct capture_pkt *p, struct capture_verdict *v)
-{
-	struct worker *w = ctx;
-	const struct conf_marks *m = &w->marks;
-	struct engine_result res;
-	struct run_verdict rv;
-
-	if (!p->data)
-		return;		/* nothing to judge: accepted as it is */
-	engine_packet(w->eng, p->now_us, p->data, p->len, &res);
-	run_map_verdict(&res, m, p->mark, &rv);
-	if (rv.requeued) {
-		w->requeued++;
-		if (!__atomic_exchange_n(&warned_requeue, true, __ATOMIC_RELAXED))
-			log_warn("queue %u: a packet marked for the ruleset to drop was queued "
-				 "again: the ruleset lacks embargo's mark rules (see scripts/rules)",
-				 w->queue);
-	}
-	if (rv.nxdomain && (!w->rej || reject_dns(w->rej, p->data, p->len) < 0)) {
-		w->nxdomain_fallback++;
-		run_reject_fallback(m, p->mark, &rv);
-	}
-	v->action = rv.action;
-	v->set_mark = rv.set_mark;
-	v->mark = rv.mark;
-}
-
-static void flush_events(struct worker *w)
-{
-	if (w->dirty) {
-		if (fflush(w->out) != 0)
-			w->out_errors++;
-		w->dirty = false;
-	}
-}
-
-/* Pick up what the main thread published; acknowledge. */
-static void sync_worker(struct worker *w)
-{
-	struct run *r = w->run;
-	bool stop;
-
-	pthread_mutex_lock(&r->lock);
-	if (w->bl != r->bl) {
-		engine_set_blocklist(w->eng, r->bl);
-		w->bl = r->bl;
-	}
-	engine_set_as_of(w->eng, r->conf.use_as_of, r->conf.as_of_us);
-	if (w->out != r->out) {
-		flush_events(w);
-		w->out = r->out;
-	}
-	engine_get_stats(w->eng, &w->est);
-	capture_nfq_get_stats(w->cap, &w->cst);
-	memset(&w->rst, 0, sizeof(w->rst));
-	if (w->rej)
-		reject_get_stats(w->rej, &w->rst);
-	w->snap_out_errors = w->out_errors;
-	w->snap_requeued = w->requeued;
-	w->snap_fallback = w->nxdomain_fallback;
-	w->seq = r->seq;
-	stop = r->stop;
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	if (stop)
-		loop_stop(w->loop);
-}
-
-static int on_nfq(void *ctx, int fd)
-{
-	struct worker *w = ctx;
-	int n = capture_nfq_dispatch(w->cap, BUDGET, on_packet, w);
-
-	(void)fd;	/* the socket is w->cap's */
-	flush_events(w);
-	if (n < 0) {
-		log_err("queue %u: receiving: %s", w->queue, strerror(-n));
-		w->error = n;
-		return n;
-	}
-	return 0;
-}
-
-static int on_ctl(void *ctx, int fd)
-{
-	struct worker *w = ctx;
-
-	loop_event_read(fd);
-	sync_worker(w);
-	return 0;
-}
-
-static int on_tick(void *ctx, int fd)
-{
-	struct worker *w = ctx;
-
-	if (loop_timer_read(fd) > 0)
-		engine_expire(w->eng, loop_now_us());
-	return 0;
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-	struct run *r = w->run;
-	int ret = loop_run(w->loop);
-
-	/*
-	 * Leave no packet we were handed without a verdict: read what is
-	 * queued (bounded, in case traffic never pauses), then unbind so the
-	 * rules' bypass takes over.
-	 */
-	if (ret == 0)
-		for (int i = 0; i < DRAIN_ROUNDS; i++)
-			if (capture_nfq_dispatch(w->cap, 1024, on_packet, w) <= 0)
-				break;
-	flush_events(w);
-	pthread_mutex_lock(&r->lock);
-	capture_nfq_get_stats(w->cap, &w->cst);
-	engine_get_stats(w->eng, &w->est);
-	if (w->rej)
-		reject_get_stats(w->rej, &w->rst);
-	w->snap_out_errors = w->out_errors;
-	w->snap_requeued = w->requeued;
-	w->snap_fallback = w->nxdomain_fallback;
-	capture_nfq_close(w->cap);
-	w->cap = NULL;
-	w->exited = true;
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	if (ret < 0)
-		loop_event_post(r->fail_fd);
-	return NULL;
-}
-
-static int worker_setup(struct run *r, struct worker *w, uint16_t queue)
-{
-	const struct conf *c = &r->conf;
-	struct capture_nfq_opts co = {
-		.queue = queue,
-		.queue_maxlen = c->queue_maxlen,
-		.rcvbuf = conf_rcvbuf(c),
-		.fail_open = c->fail_open,
-		.batch = c->batch,
-	};
-	struct engine_opts eo = {
-		.bl = r->bl,
-		.report_all = c->report_all,
-		.use_as_of = c->use_as_of,
-		.as_of_us = c->as_of_us,
-		.max_flows = (size_t)c->max_flows,
-		.flow_timeout_s = c->flow_timeout,
-		.on_event = on_event,
-		.ctx = w,
-	};
-	char err[256];
-	int ret;
-
-	w->run = r;
-	w->queue = queue;
-	w->bl = r->bl;
-	w->out = r->out;
-	w->marks = c->marks;
-	w->ctl_fd = w->tick_fd = -1;
-	w->eng = engine_new(&eo);
-	if (!w->eng) {
-		log_err("queue %u: engine: %s", queue, strerror(errno));
-		return -ENOMEM;
-	}
-	ret = capture_nfq_open(&w->cap, &co, err, sizeof(err));
-	if (ret < 0) {
-		log_err("%s", err);
-		return ret;
-	}
-	if (reject_new(&w->rej, c->marks.accept, err, sizeof(err)) < 0) {
-		if (queue == c->queue_first)
-			log_warn("%s: DNS rejects become ruleset rejects (ICMP)", err);
-		w->rej = NULL;
-	}
-	w->loop = loop_new();
-	w->ctl_fd = loop_event_new();
-	w->tick_fd = loop_timer_new(CLOCK_MONOTONIC);
-	if (!w->loop || w->ctl_fd < 0 || w->tick_fd < 0 ||
-	    loop_timer_every(w->tick_fd, USEC_PER_SEC) < 0 ||
-	    loop_add(w->loop, capture_nfq_fd(w->cap), on_nfq, w) < 0 ||
-	    loop_add(w->loop, w->ctl_fd, on_ctl, w) < 0 ||
-	    loop_add(w->loop, w->tick_fd, on_tick, w) < 0) {
-		log_err("queue %u: event loop set-up failed", queue);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void worker_free(struct worker *w)
-{
-	capture_nfq_close(w->cap);
-	engine_free(w->eng);
-	reject_free(w->rej);
-	loop_free(w->loop);
-	if (w->ctl_fd >= 0)
-		close(w->ctl_fd);
-	if (w->tick_fd >= 0)
-		close(w->tick_fd);
-}
-
-/*
- * Publish the current run state to every worker and wait until each has
- * picked it up (or has exited).  Workers never block except in poll(), so
- * the wait is as short as one batch.
- */
-static void sync_all(struct run *r)
-{
-	uint64_t seq;
-	bool pending;
-
-	pthread_mutex_lock(&r->lock);
-	seq = ++r->seq;
-	pthread_mutex_unlock(&r->lock);
-	for (size_t i = 0; i < r->nw; i++)
-		if (r->w[i].started)
-			loop_event_post(r->w[i].ctl_fd);
-	pthread_mutex_lock(&r->lock);
-	do {
-		pending = false;
-		for (size_t i = 0; i < r->nw; i++)
-			if (r->w[i].started && !r->w[i].exited && r->w[i].seq < seq)
-				pending = true;
-		if (pending)
-			pthread_cond_wait(&r->cond, &r->lock);
-	} while (pending);
-	pthread_mutex_unlock(&r->lock);
-}
-
 /* ------------------------------------------------------------- reporting */
 
+struct kv {
+	const char *k;
+	uint64_t v;
+};
+
+/* Append ,"name":{"k":v,...} to @buf (bounded; truncates silently). */
+static void put_group(char *buf, size_t size, const char *name, const struct kv *kv, size_t n)
+{
+	size_t len = strlen(buf);
+
+	len += (size_t)snprintf(buf + len, len < size ? size - len : 0, ",\"%s\":{", name);
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s\"%s\":%llu", i ? "," : "",
+					kv[i].k, (unsigned long long)kv[i].v);
+	if (len < size)
+		snprintf(buf + len, size - len, "}");
+}
+
+/* One JSON object per queue, from the snapshots the workers took. */
 static void print_stats(struct run *r, const char *why)
 {
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&r->sh.lock);
 	for (size_t i = 0; i < r->nw; i++) {
-		const struct worker *w = &r->w[i];
-		const struct engine_stats *e = &w->est;
-		const struct capture_nfq_stats *c = &w->cst;
+		const struct loop_worker *w = &r->w[i];
+		const struct loop_stats *st = &w->snap;
+		const struct engine_stats *e = &st->eng;
+		const struct capture_nfq_stats *c = &st->cap;
 		struct capture_nfq_kstats k;
-		char kern[192] = "";
+		char buf[1024];
+		const struct kv cap[] = {
+			{ "packets", c->packets }, { "bytes", c->bytes },
+			{ "accepted", c->accepted }, { "dropped", c->dropped },
+			{ "repeated", c->repeated }, { "marked", c->marked },
+			{ "verdict_msgs", c->verdict_msgs }, { "batch_msgs", c->batch_msgs },
+			{ "enobufs", c->enobufs }, { "malformed", c->malformed },
+			{ "lost_id", c->lost_id }, { "gso", c->gso },
+			{ "send_errors", c->send_errors }, { "kernel_errors", c->kernel_errors },
+		};
+		const struct kv eng[] = {
+			{ "flows", e->flows }, { "flows_active", e->flows_active },
+			{ "flows_evicted", e->flows_evicted }, { "names", e->names },
+			{ "matches", e->matches }, { "events", e->events },
+			{ "undecodable", e->undecodable }, { "drop", e->verdict_drop },
+			{ "reject", e->verdict_reject },
+		};
+		const struct kv nx[] = {
+			{ "sent", st->rej.sent }, { "fallback", st->nxdomain_fallback },
+		};
+		const struct kv misc[] = {
+			{ "requeued", st->requeued }, { "log_errors", st->log_errors },
+		};
 
-		if (!w->started)
-			continue;
-		if (capture_nfq_kstats(w->queue, &k) == 0)
-			snprintf(kern, sizeof(kern),
-				 ",\"kernel\":{\"waiting\":%u,\"dropped\":%u,\"user_dropped\":%u}",
-				 k.queue_total, k.dropped, k.user_dropped);
-		log_info("stats (%s): {\"queue\":%u,"
-			 "\"capture\":{\"packets\":%lu,\"bytes\":%lu,\"accepted\":%lu,"
-			 "\"dropped\":%lu,\"repeated\":%lu,\"marked\":%lu,\"verdict_msgs\":%lu,"
-			 "\"batch_msgs\":%lu,\"enobufs\":%lu,\"malformed\":%lu,\"gso\":%lu,"
-			 "\"send_errors\":%lu,\"kernel_errors\":%lu}%s,"
-			 "\"engine\":{\"flows\":%lu,\"flows_active\":%lu,\"names\":%lu,"
-			 "\"matches\":%lu,\"events\":%lu,\"undecodable\":%lu,\"drop\":%lu,"
-			 "\"reject\":%lu},"
-			 "\"nxdomain\":{\"sent\":%lu,\"fallback\":%lu},\"requeued\":%lu,"
-			 "\"log_errors\":%lu}",
-			 why, w->queue, (unsigned long)c->packets, (unsigned long)c->bytes,
-			 (unsigned long)c->accepted, (unsigned long)c->dropped,
-			 (unsigned long)c->repeated, (unsigned long)c->marked,
-			 (unsigned long)c->verdict_msgs, (unsigned long)c->batch_msgs,
-			 (unsigned long)c->enobufs, (unsigned long)c->malformed,
-			 (unsigned long)c->gso, (unsigned long)c->send_errors,
-			 (unsigned long)c->kernel_errors, kern, (unsigned long)e->flows,
-			 (unsigned long)e->flows_active, (unsigned long)e->names,
-			 (unsigned long)e->matches, (unsigned long)e->events,
-			 (unsigned long)e->undecodable, (unsigned long)e->verdict_drop,
-			 (unsigned long)e->verdict_reject, (unsigned long)w->rst.sent,
-			 (unsigned long)w->snap_fallback, (unsigned long)w->snap_requeued,
-			 (unsigned long)w->snap_out_errors);
+		if (!w->eng)
+			continue;	/* never set up */
+		snprintf(buf, sizeof(buf), "{\"queue\":%u", w->queue);
+		put_group(buf, sizeof(buf), "capture", cap, ARRAY_SIZE(cap));
+		if (capture_nfq_kstats(w->queue, &k) == 0) {
+			const struct kv kern[] = {
+				{ "waiting", k.queue_total }, { "dropped", k.dropped },
+				{ "user_dropped", k.user_dropped },
+			};
+
+			put_group(buf, sizeof(buf), "kernel", kern, ARRAY_SIZE(kern));
+		}
+		put_group(buf, sizeof(buf), "engine", eng, ARRAY_SIZE(eng));
+		put_group(buf, sizeof(buf), "nxdomain", nx, ARRAY_SIZE(nx));
+		put_group(buf, sizeof(buf), "daemon", misc, ARRAY_SIZE(misc));
+		log_info("stats (%s): %s}", why, buf);
 	}
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&r->sh.lock);
 }
 
 static const char *date_text(int64_t t, char *buf, size_t size)
@@ -629,7 +311,7 @@ static void reload(struct run *r)
 	}
 	/* Reopen the log so a rotated file is let go; keep the old one on failure. */
 	if (open_log(&nc, &nout, &is_stdout) < 0) {
-		nout = r->out;
+		nout = r->sh.out;
 		is_stdout = r->out_is_stdout;
 		free(nc.log);
 		nc.log = r->conf.log ? strdup(r->conf.log) : NULL;
@@ -648,15 +330,18 @@ static void reload(struct run *r)
 	nc.marks = r->conf.marks;
 
 	obl = r->bl;
-	oout = r->out;
-	pthread_mutex_lock(&r->lock);
+	oout = r->sh.out;
+	pthread_mutex_lock(&r->sh.lock);
 	r->bl = nbl;
-	r->out = nout;
+	r->sh.bl = nbl;
+	r->sh.out = nout;
+	r->sh.use_as_of = nc.use_as_of;
+	r->sh.as_of_us = nc.as_of_us;
+	pthread_mutex_unlock(&r->sh.lock);
 	r->out_is_stdout = is_stdout;
 	conf_free(&r->conf);
 	r->conf = nc;
-	pthread_mutex_unlock(&r->lock);
-	sync_all(r);
+	loop_sync(&r->sh, r->w, r->nw);
 	/* No worker can still be using the old list or file. */
 	blocklist_free(obl);
 	if (oout != nout && oout != stdout)
@@ -680,7 +365,7 @@ static int on_signal(void *ctx, int fd)
 			reload(r);
 			break;
 		case SIGUSR1:
-			sync_all(r);
+			loop_sync(&r->sh, r->w, r->nw);
 			print_stats(r, "SIGUSR1");
 			break;
 		case SIGTERM:
@@ -723,7 +408,7 @@ static int on_stats(void *ctx, int fd)
 	struct run *r = ctx;
 
 	if (loop_timer_read(fd) > 0) {
-		sync_all(r);
+		loop_sync(&r->sh, r->w, r->nw);
 		print_stats(r, "interval");
 	}
 	return 0;
@@ -745,29 +430,12 @@ static int run_loop(struct run *r)
 	if (!l)
 		return -ENOMEM;
 	loop_add(l, r->sig_fd, on_signal, r);
-	loop_add(l, r->fail_fd, on_fail, r);
+	loop_add(l, r->sh.fail_fd, on_fail, r);
 	loop_add(l, r->date_fd, on_date, r);
 	loop_add(l, r->stats_fd, on_stats, r);
 	ret = loop_run(l);
 	loop_free(l);
 	return ret == -ECANCELED ? 0 : ret;
-}
-
-static void stop_workers(struct run *r)
-{
-	pthread_mutex_lock(&r->lock);
-	r->stop = true;
-	pthread_mutex_unlock(&r->lock);
-	for (size_t i = 0; i < r->nw; i++)
-		if (r->w[i].started)
-			loop_event_post(r->w[i].ctl_fd);
-	for (size_t i = 0; i < r->nw; i++) {
-		if (r->w[i].started) {
-			pthread_join(r->w[i].thread, NULL);
-			if (r->w[i].error)
-				r->exit_code = 2;
-		}
-	}
 }
 
 /* --------------------------------------------------------------- options */
@@ -824,43 +492,58 @@ static int add_set(struct run *r, char *kv)
 	return add_override(r, kv, eq + 1);
 }
 
-enum {
-	OPT_FAIL_OPEN = 256, OPT_NO_FAIL_OPEN, OPT_MAXLEN, OPT_RCVBUF, OPT_BATCH,
-	OPT_MAX_FLOWS, OPT_FLOW_TIMEOUT, OPT_STATS,
+/*
+ * Options that only set an embargo.conf key: the key, and the value for
+ * flags (NULL: the option's argument).  The rest are handled in parse_args.
+ */
+static const struct run_opt {
+	const char *name;
+	int has_arg;
+	int val;
+	const char *key, *value;
+} run_opts[] = {
+	{ "queue", required_argument, 'q', "queue", NULL },
+	{ "as-of", required_argument, 't', "as_of", NULL },
+	{ "log", required_argument, 'l', "log", NULL },
+	{ "all", no_argument, 'a', "report_all", "yes" },
+	{ "fail-open", no_argument, 256, "fail_open", "yes" },
+	{ "no-fail-open", no_argument, 257, "fail_open", "no" },
+	{ "queue-maxlen", required_argument, 258, "queue_maxlen", NULL },
+	{ "rcvbuf", required_argument, 259, "rcvbuf", NULL },
+	{ "batch", required_argument, 260, "batch", NULL },
+	{ "max-flows", required_argument, 261, "max_flows", NULL },
+	{ "flow-timeout", required_argument, 262, "flow_timeout", NULL },
+	{ "stats-interval", required_argument, 263, "stats_interval", NULL },
+	{ "config", required_argument, 'c', NULL, NULL },
+	{ "blocklist", required_argument, 'b', NULL, NULL },
+	{ "set", required_argument, 'o', NULL, NULL },
+	{ "check", no_argument, 'n', NULL, NULL },
+	{ "help", no_argument, 'h', NULL, NULL },
 };
 
 static int parse_args(struct run *r, int argc, char **argv, bool *check)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "queue", required_argument, NULL, 'q' },
-		{ "blocklist", required_argument, NULL, 'b' },
-		{ "as-of", required_argument, NULL, 't' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "set", required_argument, NULL, 'o' },
-		{ "check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "fail-open", no_argument, NULL, OPT_FAIL_OPEN },
-		{ "no-fail-open", no_argument, NULL, OPT_NO_FAIL_OPEN },
-		{ "queue-maxlen", required_argument, NULL, OPT_MAXLEN },
-		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
-		{ "batch", required_argument, NULL, OPT_BATCH },
-		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
-		{ "flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT },
-		{ "stats-interval", required_argument, NULL, OPT_STATS },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[ARRAY_SIZE(run_opts) + 1];
 	int c, ret = 0;
 
+	for (size_t i = 0; i < ARRAY_SIZE(run_opts); i++)
+		opts[i] = (struct option){ run_opts[i].name, run_opts[i].has_arg, NULL,
+					   run_opts[i].val };
+	opts[ARRAY_SIZE(run_opts)] = (struct option){ NULL, 0, NULL, 0 };
 	optind = 1;
 	while (ret == 0 && (c = getopt_long(argc, argv, "c:q:b:t:l:ao:nh", opts, NULL)) != -1) {
+		const struct run_opt *o = NULL;
+
+		for (size_t i = 0; i < ARRAY_SIZE(run_opts); i++)
+			if (run_opts[i].val == c && run_opts[i].key)
+				o = &run_opts[i];
+		if (o) {
+			ret = add_override(r, o->key, o->value ? o->value : optarg);
+			continue;
+		}
 		switch (c) {
 		case 'c':
 			r->conf_path = optarg;
-			break;
-		case 'q':
-			ret = add_override(r, "queue", optarg);
 			break;
 		case 'b':
 			if (r->n_cli_lists == CONF_MAX_BLOCKLISTS) {
@@ -868,15 +551,6 @@ static int parse_args(struct run *r, int argc, char **argv, bool *check)
 				return -E2BIG;
 			}
 			r->cli_lists[r->n_cli_lists++] = optarg;
-			break;
-		case 't':
-			ret = add_override(r, "as_of", optarg);
-			break;
-		case 'l':
-			ret = add_override(r, "log", optarg);
-			break;
-		case 'a':
-			ret = add_override(r, "report_all", "yes");
 			break;
 		case 'o':
 			ret = add_set(r, optarg);
@@ -887,30 +561,6 @@ static int parse_args(struct run *r, int argc, char **argv, bool *check)
 		case 'h':
 			usage(stdout);
 			return 1;
-		case OPT_FAIL_OPEN:
-			ret = add_override(r, "fail_open", "yes");
-			break;
-		case OPT_NO_FAIL_OPEN:
-			ret = add_override(r, "fail_open", "no");
-			break;
-		case OPT_MAXLEN:
-			ret = add_override(r, "queue_maxlen", optarg);
-			break;
-		case OPT_RCVBUF:
-			ret = add_override(r, "rcvbuf", optarg);
-			break;
-		case OPT_BATCH:
-			ret = add_override(r, "batch", optarg);
-			break;
-		case OPT_MAX_FLOWS:
-			ret = add_override(r, "max_flows", optarg);
-			break;
-		case OPT_FLOW_TIMEOUT:
-			ret = add_override(r, "flow_timeout", optarg);
-			break;
-		case OPT_STATS:
-			ret = add_override(r, "stats_interval", optarg);
-			break;
 		default:
 			usage(stderr);
 			return -EINVAL;
@@ -935,8 +585,8 @@ static int start(struct run *r)
 	r->sig_fd = loop_signalfd(sigs, ARRAY_SIZE(sigs));
 	r->date_fd = loop_timer_new(CLOCK_REALTIME);
 	r->stats_fd = loop_timer_new(CLOCK_MONOTONIC);
-	r->fail_fd = loop_event_new();
-	if (r->sig_fd < 0 || r->date_fd < 0 || r->stats_fd < 0 || r->fail_fd < 0) {
+	r->sh.fail_fd = loop_event_new();
+	if (r->sig_fd < 0 || r->date_fd < 0 || r->stats_fd < 0 || r->sh.fail_fd < 0) {
 		log_err("signal/timer descriptors: %s", strerror(errno));
 		return -EIO;
 	}
@@ -947,17 +597,16 @@ static int start(struct run *r)
 		return -ENOMEM;
 	/* Bind every queue before starting any thread: a failure leaves nothing half-up. */
 	for (size_t i = 0; i < r->nw; i++) {
-		ret = worker_setup(r, &r->w[i], (uint16_t)(c->queue_first + i));
+		ret = loop_worker_init(&r->w[i], &r->sh, c, (uint16_t)(c->queue_first + i), i == 0);
 		if (ret < 0)
 			return ret;
 	}
 	for (size_t i = 0; i < r->nw; i++) {
-		ret = pthread_create(&r->w[i].thread, NULL, worker_main, &r->w[i]);
-		if (ret) {
-			log_err("thread: %s", strerror(ret));
-			return -ret;
+		ret = loop_worker_start(&r->w[i]);
+		if (ret < 0) {
+			log_err("thread: %s", strerror(-ret));
+			return ret;
 		}
-		r->w[i].started = true;
 	}
 	r->date_from = loop_now_us();
 	arm_date(r);
@@ -966,16 +615,22 @@ static int start(struct run *r)
 	return 0;
 }
 
+static void stop(struct run *r)
+{
+	if (r->w && loop_workers_stop(&r->sh, r->w, r->nw) < 0)
+		r->exit_code = 2;
+}
+
 static void cleanup(struct run *r)
 {
-	for (size_t i = 0; i < r->nw; i++)
-		worker_free(&r->w[i]);
+	for (size_t i = 0; r->w && i < r->nw; i++)
+		loop_worker_free(&r->w[i]);
 	free(r->w);
 	blocklist_free(r->bl);
-	if (r->out) {
-		fflush(r->out);
-		if (r->out != stdout)
-			fclose(r->out);
+	if (r->sh.out) {
+		fflush(r->sh.out);
+		if (r->sh.out != stdout)
+			fclose(r->sh.out);
 	}
 	if (r->sig_fd >= 0)
 		close(r->sig_fd);
@@ -983,11 +638,11 @@ static void cleanup(struct run *r)
 		close(r->date_fd);
 	if (r->stats_fd >= 0)
 		close(r->stats_fd);
-	if (r->fail_fd >= 0)
-		close(r->fail_fd);
+	if (r->sh.fail_fd >= 0)
+		close(r->sh.fail_fd);
 	conf_free(&r->conf);
-	pthread_mutex_destroy(&r->lock);
-	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->sh.lock);
+	pthread_cond_destroy(&r->sh.cond);
 }
 
 int cmd_run(int argc, char **argv)
@@ -998,10 +653,9 @@ int cmd_run(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	conf_init(&r.conf);
-	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
-	r.sig_fd = r.date_fd = r.stats_fd = r.fail_fd = -1;
-	r.exit_code = 0;
+	pthread_mutex_init(&r.sh.lock, NULL);
+	pthread_cond_init(&r.sh.cond, NULL);
+	r.sig_fd = r.date_fd = r.stats_fd = r.sh.fail_fd = -1;
 
 	ret = parse_args(&r, argc, argv, &check);
 	if (ret != 0) {
@@ -1010,17 +664,20 @@ int cmd_run(int argc, char **argv)
 	}
 	conf_free(&r.conf);
 	if (build_conf(&r, &r.conf) < 0 || load_lists(&r.conf, &r.bl) < 0 ||
-	    open_log(&r.conf, &r.out, &r.out_is_stdout) < 0) {
+	    open_log(&r.conf, &r.sh.out, &r.out_is_stdout) < 0) {
 		cleanup(&r);
 		return 2;
 	}
+	r.sh.bl = r.bl;
+	r.sh.use_as_of = r.conf.use_as_of;
+	r.sh.as_of_us = r.conf.as_of_us;
 	if (check) {
 		print_summary(&r, "configuration ok");
 		cleanup(&r);
 		return 0;
 	}
 	if (start(&r) < 0) {
-		stop_workers(&r);
+		stop(&r);
 		cleanup(&r);
 		return 2;
 	}
@@ -1030,7 +687,7 @@ int cmd_run(int argc, char **argv)
 		log_err("main loop: %s", strerror(-ret));
 		r.exit_code = 2;
 	}
-	stop_workers(&r);
+	stop(&r);
 	print_stats(&r, "exit");
 	cleanup(&r);
 	return r.exit_code;

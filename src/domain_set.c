@@ -35,15 +35,24 @@
  * them all.  The tag lets a scan skip almost every foreign slot without
  * touching the arena.
  *
- * Hash: FNV-1a over the name read right to left, then the splitmix64
- * finaliser.  Reading right to left means one pass over a looked-up name
- * yields the hash of every suffix: at each '.' the running value is the
- * hash of the labels to its right, exactly as the entry for that suffix was
- * hashed when it was inserted.
+ * Hash: labels are folded in from the right, each read a word (8 bytes) at
+ * a time, and the running value is finished with splitmix64's finaliser.
+ * Folding from the right means one pass over a looked-up name yields the
+ * hash of every suffix: after each label the running value is the hash of
+ * that label and those to its right, exactly as the entry for that suffix
+ * was hashed when it was inserted.  Word reads make the pass a few
+ * multiplies per label instead of one per byte.
+ *
+ * Memory: the arena is an anonymous mapping that grows with mremap(2), so
+ * growing never copies and never holds two arenas at once; finish gives the
+ * unused tail back.  The table is allocated once, at its final size.
  */
+#define _GNU_SOURCE		/* memrchr, mremap */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "domain_set.h"
 #include "name.h"
@@ -53,8 +62,8 @@
 #define DS_CHUNK_SHIFT 10		/* arena bytes per marker-index entry: 1 KiB */
 #define DS_DELTA_ESC 63			/* head value: varint delta follows */
 #define DS_ARENA_MIN (64 * 1024)
-#define DS_SEED 0xcbf29ce484222325ULL	/* FNV-1a 64 offset basis */
-#define DS_PRIME 0x100000001b3ULL
+#define DS_SEED 0xcbf29ce484222325ULL
+#define DS_MUL 0x9fb21c651e98df25ULL	/* odd: (h ^ w) * DS_MUL is a bijection in h */
 
 struct ds_marker {
 	uint32_t off;		/* first record of the run */
@@ -102,14 +111,56 @@ static inline uint64_t mix64(uint64_t h)
 	return h;
 }
 
+static inline uint64_t load32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * Fold one label of @n bytes into @h.  Whole words first; the last 0-8
+ * bytes are read as two overlapping 4-byte loads (or three single bytes),
+ * never past the label.  The length goes in too, so that "ab" and "ab\0"
+ * style ambiguities cannot arise from the padding.
+ */
+static inline uint64_t fold_label(uint64_t h, const char *p, size_t n)
+{
+	uint64_t w;
+
+	h ^= n;
+	while (n > 8) {
+		memcpy(&w, p, sizeof(w));
+		h = (h ^ w) * DS_MUL;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	if (n >= 4)
+		w = load32(p) | load32(p + n - 4) << 32;
+	else if (n > 0)
+		w = (uint64_t)(uint8_t)p[0] << 16 | (uint64_t)(uint8_t)p[n / 2] << 8 |
+		    (uint8_t)p[n - 1];
+	else
+		w = 0;
+	h = (h ^ w) * DS_MUL;
+	return h ^ (h >> 29);
+}
+
 /* Hash of a whole key, the same value domain_set_match computes per suffix. */
 static uint64_t key_hash(const char *k, size_t len)
 {
 	uint64_t h = DS_SEED;
+	const char *dot;
 
-	while (len--)
-		h = (h ^ (uint8_t)k[len]) * DS_PRIME;
-	return mix64(h);
+	while ((dot = memrchr(k, '.', len))) {
+		size_t l = (size_t)(dot - k);
+
+		h = fold_label(h, dot + 1, len - l - 1);
+		len = l;
+	}
+	return mix64(fold_label(h, k, len));
 }
 
 /* Home slot: Lemire's multiply-shift maps the high half onto [0, n). */
@@ -166,7 +217,8 @@ void domain_set_free(struct domain_set *s)
 {
 	if (!s)
 		return;
-	free(s->arena);
+	if (s->arena)
+		munmap(s->arena, s->cap);
 	free(s->marks);
 	free(s->chunk_mark);
 	free(s->tags);
@@ -192,6 +244,45 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem, size_t min)
 	*p = q;
 	*cap = n;
 	return 0;
+}
+
+static size_t page_round(size_t n)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (n + pg - 1) / pg * pg;
+}
+
+/* The arena holds at least @need bytes: map it, or grow the mapping in place or by moving pages. */
+static int arena_grow(struct domain_set *s, size_t need)
+{
+	size_t cap = s->cap ? s->cap : DS_ARENA_MIN;
+	void *p;
+
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	cap = page_round(cap);
+	if (cap == s->cap)
+		return 0;
+	if (s->arena)
+		p = mremap(s->arena, s->cap, cap, MREMAP_MAYMOVE);
+	else
+		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	s->arena = p;
+	s->cap = cap;
+	return 0;
+}
+
+int domain_set_reserve(struct domain_set *s, size_t bytes)
+{
+	if (s->finished || bytes > UINT32_MAX)
+		return s->finished ? -EINVAL : 0;
+	return s->len + bytes > s->cap ? arena_grow(s, s->len + bytes) : 0;
 }
 
 static bool name_ok(const char *name, size_t len)
@@ -236,9 +327,11 @@ int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, si
 	/* Offsets are 32 bits: the record must start and end below 4 GiB. */
 	if (s->len + need > UINT32_MAX)
 		return -E2BIG;
-	ret = grow((void **)&s->arena, &s->cap, s->len + need, 1, DS_ARENA_MIN);
-	if (ret < 0)
-		return ret;
+	if (s->len + need > s->cap) {
+		ret = arena_grow(s, s->len + need);
+		if (ret < 0)
+			return ret;
+	}
 	if (mark) {
 		ret = grow((void **)&s->marks, &s->cap_marks, s->n_marks + 1,
 			   sizeof(*s->marks), 64);
@@ -357,14 +450,12 @@ int domain_set_finish(struct domain_set *s)
 	for (size_t j = k > DS_AHEAD ? k - DS_AHEAD : 0; j < k; j++)
 		insert(s, ring[j % DS_AHEAD].off, ring[j % DS_AHEAD].h);
 
-	/* Give back the arena's slack; a failed shrink only wastes it. */
-	if (s->len && s->len < s->cap) {
-		char *p = realloc(s->arena, s->len);
+	/* Give back the arena's unused pages (in place: pointers stay valid). */
+	if (s->arena && page_round(s->len) < s->cap) {
+		size_t keep = page_round(s->len ? s->len : 1);
 
-		if (p) {
-			s->arena = p;
-			s->cap = s->len;
-		}
+		if (munmap(s->arena + keep, s->cap - keep) == 0)
+			s->cap = keep;
 	}
 	s->finished = true;
 	return 0;
@@ -404,26 +495,28 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
 	uint16_t ps[DS_MAX_LABELS];
 	uint64_t h = DS_SEED;
 	unsigned n = 0;
-	size_t i;
+	const char *dot;
+	size_t end = len;
 
 	if (!s || !s->finished || len == 0 || len >= NAME_MAX_TEXT)
 		return false;
 
 	/* One right-to-left pass: the hash of every suffix starting after a dot. */
-	for (i = len; i > 0; i--) {
-		uint8_t c = (uint8_t)name[i - 1];
+	while ((dot = memrchr(name, '.', end))) {
+		size_t i = (size_t)(dot - name);
 
-		if (c == '.' && i < len) {
-			if (n == DS_MAX_LABELS)
-				return false;
-			hs[n] = h;
-			ps[n++] = (uint16_t)i;
-		}
-		h = (h ^ c) * DS_PRIME;
+		h = fold_label(h, dot + 1, end - i - 1);
+		end = i;
+		if (i + 1 == len)
+			continue;	/* a final dot starts no suffix */
+		if (n == DS_MAX_LABELS)
+			return false;
+		hs[n] = h;
+		ps[n++] = (uint16_t)(i + 1);
 	}
 	if (n == DS_MAX_LABELS)
 		return false;
-	hs[n] = h;
+	hs[n] = fold_label(h, name, end);
 	ps[n++] = 0;
 
 	/*
@@ -493,6 +586,50 @@ void domain_set_entry(const struct domain_set *s, const struct ds_hit *hit, stru
 	e->kind = r.kind;
 	e->tag = s->marks[lo].tag;
 	e->line = line;
+}
+
+bool domain_set_find(const struct domain_set *s, enum ds_kind kind, const char *name,
+		     size_t len, struct ds_hit *hit)
+{
+	long slot;
+
+	if (!s || !s->finished || (unsigned)kind > DS_SUBDOMAINS || len == 0 ||
+	    len >= NAME_MAX_TEXT)
+		return false;
+	slot = probe(s, key_hash(name, len), name, len, 1u << kind, kind);
+	if (slot < 0)
+		return false;
+	hit->slot = (uint32_t)slot;
+	hit->ref = s->offs[slot];
+	hit->kind = kind;
+	hit->pos = 0;
+	return true;
+}
+
+bool domain_set_next(const struct domain_set *s, struct ds_iter *it, struct ds_entry *e)
+{
+	struct ds_rec r;
+	size_t hl;
+
+	if (it->off >= s->len)
+		return false;
+	/* A marker starts each run: its line is absolute, the records' deltas count from it. */
+	if (it->off == 0 || (it->mark + 1 < s->n_marks && s->marks[it->mark + 1].off == it->off)) {
+		if (it->off)
+			it->mark++;
+		it->line = s->marks[it->mark].line;
+		it->tag = s->marks[it->mark].tag;
+	}
+	hl = rec_decode(s, it->off, &r);
+	it->line += r.delta;
+	e->text = r.text;
+	e->name = r.key;
+	e->kind = r.kind;
+	e->tag = it->tag;
+	e->line = it->line;
+	e->ref = it->off;
+	it->off += (uint32_t)(hl + strlen(r.text) + 1);
+	return true;
 }
 
 size_t domain_set_slots(const struct domain_set *s)

@@ -52,6 +52,7 @@ struct ds_entry {
 	enum ds_kind kind;
 	uint32_t tag;		/* caller's value given to domain_set_add() */
 	uint32_t line;		/* likewise */
+	uint32_t ref;		/* where the entry is stored (as ds_hit.ref) */
 };
 
 struct ds_stats {
@@ -82,6 +83,14 @@ int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, si
 		   uint32_t tag, uint32_t line);
 
 /*
+ * domain_set_reserve - make room for about @bytes more of entry text (the
+ * size of the file about to be read), so that the arena grows once.  The
+ * arena is mapped memory: reserved room that is never written costs address
+ * space, not RAM, and growing never copies.  Returns 0 or -ENOMEM.
+ */
+int domain_set_reserve(struct domain_set *s, size_t bytes);
+
+/*
  * domain_set_finish - build the index.  After it, domain_set_add() fails
  * and look-ups work.  Returns 0 or -ENOMEM (the set is then unchanged and
  * finish may be retried).  Calling it twice is harmless.
@@ -108,6 +117,24 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
  * callers resolve only the hits they report.
  */
 void domain_set_entry(const struct domain_set *s, const struct ds_hit *hit, struct ds_entry *e);
+
+/*
+ * domain_set_find - the entry the index keeps for exactly (@kind, @name):
+ * the first one added when the pair was added more than once.  Returns
+ * true and fills @hit (pos 0), or false.
+ */
+bool domain_set_find(const struct domain_set *s, enum ds_kind kind, const char *name,
+		     size_t len, struct ds_hit *hit);
+
+/*
+ * Every entry in the order added, repeats included (a repeat's e->ref is not
+ * that of any hit).  Start with a zeroed struct ds_iter; works before and
+ * after finish.
+ */
+struct ds_iter {
+	uint32_t off, mark, line, tag;
+};
+bool domain_set_next(const struct domain_set *s, struct ds_iter *it, struct ds_entry *e);
 
 /* domain_set_slots - the bound on ds_hit.slot (0 before finish). */
 size_t domain_set_slots(const struct domain_set *s);

@@ -1064,6 +1064,16 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 		k.from_client = from_lo == ((k.flow->flags & FLOW_CLIENT_IS_LO) != 0);
 	}
 
+	/*
+	 * A flow that matched while its category was not yet enforced is judged
+	 * again on every packet, so the enforcement instant also cuts
+	 * connections opened before it.  (DNS decides per message; learned
+	 * addresses follow their own policy.)
+	 */
+	if ((k.flow->flags & (FLOW_MATCHED | FLOW_FINAL | FLOW_LEARNED)) == FLOW_MATCHED &&
+	    k.flow->match && !is_dns_port(k.l4.sport) && !is_dns_port(k.l4.dport) &&
+	    !(k.flow->flags & FLOW_DNS))
+		apply_match(e, &k, k.flow->match, false, false);
 	if (k.flow->flags & FLOW_FINAL) {
 		if (k.flow->verdict_enforced)
 			k.verdict = k.flow->verdict_action == ACTION_REJECT ? VERDICT_REJECT

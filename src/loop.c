@@ -2,9 +2,20 @@
 /*
  * loop.c - poll(2) over a handful of descriptors; signals, timers and
  * cross-thread wake-ups all arrive as reads, so one loop serves them all
- * without async signal handlers.
+ * without async signal handlers.  And the queue threads:
+ *
+ *   poll: NFQUEUE socket -> capture_nfq_dispatch -> engine -> verdict, mark
+ *         control eventfd -> sync: new blocklist / log file / clock, counters
+ *         1 s timerfd     -> engine_expire
+ *
+ * A queue thread shares nothing on the packet path: its socket, engine
+ * (flow table) and raw sockets are its own.  The policy clock is
+ * CLOCK_REALTIME, read once per received batch by the capture layer, unless
+ * as_of fixes it; the engine judges every match against it, so an
+ * enforcement date takes effect at the second it passes.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,8 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "loop.h"
+#include "parse_ip.h"
 #include "util.h"
+
+#define BUDGET 256			/* packets per dispatch before the other fds */
+#define DRAIN_ROUNDS 64			/* bounded drain at stop */
+#define DRAIN_BUDGET 1024
 
 struct watch {
 	loop_fn *fn;
@@ -197,4 +214,378 @@ int64_t loop_now_us(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------ verdict map */
+
+static uint32_t with_mark(uint32_t pkt_mark, uint32_t mask, uint32_t value)
+{
+	return (pkt_mark & ~mask) | value;
+}
+
+void loop_map_verdict(const struct engine_result *res, const struct conf_marks *m,
+		      uint32_t pkt_mark, bool pending, struct loop_verdict *out)
+{
+	uint32_t own = pkt_mark & m->mask;
+
+	memset(out, 0, sizeof(*out));
+	out->action = CAPTURE_ACCEPT;
+	if (own && (own == m->drop || own == m->reject)) {
+		/* We marked it for the ruleset to drop, and it was queued again. */
+		out->action = CAPTURE_DROP;
+		out->requeued = true;
+		return;
+	}
+	if (res->undecodable)
+		return;
+	switch (res->verdict) {
+	case VERDICT_ACCEPT:
+		if (pending) {
+			out->set_mark = true;
+			out->mark = with_mark(pkt_mark, m->mask, m->log);
+		} else if (res->flow_final) {
+			out->set_mark = true;
+			out->mark = with_mark(pkt_mark, m->mask, m->accept);
+		}
+		return;
+	case VERDICT_DROP:
+		if (res->flow_final) {
+			out->action = CAPTURE_REPEAT;
+			out->set_mark = true;
+			out->mark = with_mark(pkt_mark, m->mask, m->drop);
+		} else {
+			out->action = CAPTURE_DROP;
+		}
+		return;
+	case VERDICT_REJECT:
+		if (res->reject_dns) {
+			out->action = CAPTURE_DROP;
+			out->nxdomain = true;
+			return;
+		}
+		loop_reject_fallback(m, pkt_mark, false, out);
+		return;
+	}
+}
+
+void loop_reject_fallback(const struct conf_marks *m, uint32_t pkt_mark, bool udp,
+			  struct loop_verdict *out)
+{
+	out->nxdomain = false;
+	if (udp) {
+		/*
+		 * Never a mark on a UDP DNS flow: resolvers and forwarders
+		 * reuse one 5-tuple for many questions, and a reject stored in
+		 * its conntrack entry would refuse the allowed ones too.
+		 */
+		out->action = CAPTURE_DROP;
+		out->set_mark = false;
+		return;
+	}
+	out->action = CAPTURE_REPEAT;
+	out->set_mark = true;
+	out->mark = with_mark(pkt_mark, m->mask, m->reject);
+}
+
+/* The packet's transport is UDP (IPv6 extension headers walked). */
+static bool is_udp(const uint8_t *p, size_t len)
+{
+	struct ip_info ip;
+
+	return ip_parse(p, len, &ip) == PARSE_OK && ip.proto == IPPROTO_UDP;
+}
+
+/* ---------------------------------------------------------- queue threads */
+
+static bool warned_requeue;		/* set once, by whichever queue sees it first */
+
+/*
+ * A match whose rule will block from a date still ahead: the flow must stay
+ * visible so that date can cut it.  Not for rules that only ever log, nor
+ * for addresses learned from DNS answers, which the engine only logs by
+ * default (CDN addresses are shared: queueing all their traffic would cost
+ * much and stop nothing).
+ */
+static bool is_pending(const struct event *ev)
+{
+	const struct policy_rule *p;
+
+	if (ev->type != EV_MATCH || !ev->rule || !ev->rule->section || ev->learned_from ||
+	    ev->decision.enforced)
+		return false;
+	p = &ev->rule->section->policy;
+	return p->action != ACTION_LOG && p->enforce_from != POLICY_NEVER;
+}
+
+static void on_event(void *ctx, const struct event *ev)
+{
+	struct loop_worker *w = ctx;
+
+	if (is_pending(ev))
+		w->pending = true;
+	if (event_write_json(ev, w->out) < 0)
+		w->now.log_errors++;
+	w->dirty = true;
+}
+
+static void on_packet(void *ctx, const struct capture_pkt *p, struct capture_verdict *v)
+{
+	struct loop_worker *w = ctx;
+	struct engine_result res;
+	struct loop_verdict lv;
+
+	if (!p->data)
+		return;		/* nothing to judge: accepted as it is */
+	w->pending = false;
+	engine_packet(w->eng, p->now_us, p->data, p->len, &res);
+	loop_map_verdict(&res, &w->marks, p->mark, w->pending, &lv);
+	if (lv.requeued) {
+		w->now.requeued++;
+		if (!__atomic_exchange_n(&warned_requeue, true, __ATOMIC_RELAXED))
+			log_warn("queue %u: a packet marked for the ruleset to drop was "
+				 "queued again: the ruleset lacks embargo's mark rules "
+				 "(see scripts/rules)", w->queue);
+	}
+	if (lv.nxdomain && (!w->rej || reject_dns(w->rej, p->data, p->len) < 0)) {
+		/* DNS over TCP, a DNS answer, no CAP_NET_RAW, a send error. */
+		w->now.nxdomain_fallback++;
+		loop_reject_fallback(&w->marks, p->mark, is_udp(p->data, p->len), &lv);
+	}
+	v->action = lv.action;
+	v->set_mark = lv.set_mark;
+	v->mark = lv.mark;
+}
+
+static void flush_events(struct loop_worker *w)
+{
+	if (w->dirty) {
+		if (fflush(w->out) != 0)
+			w->now.log_errors++;
+		w->dirty = false;
+	}
+}
+
+/* Copy the counters for the main thread; called with sh->lock held. */
+static void snapshot(struct loop_worker *w)
+{
+	engine_get_stats(w->eng, &w->now.eng);
+	if (w->cap)
+		capture_nfq_get_stats(w->cap, &w->now.cap);
+	if (w->rej)
+		reject_get_stats(w->rej, &w->now.rej);
+	w->snap = w->now;
+}
+
+/* Pick up what the main thread published; acknowledge. */
+static void sync_worker(struct loop_worker *w)
+{
+	struct loop_shared *sh = w->sh;
+	bool stop;
+
+	pthread_mutex_lock(&sh->lock);
+	if (w->bl != sh->bl) {
+		engine_set_blocklist(w->eng, sh->bl);
+		w->bl = sh->bl;
+	}
+	engine_set_as_of(w->eng, sh->use_as_of, sh->as_of_us);
+	if (w->out != sh->out) {
+		flush_events(w);
+		w->out = sh->out;
+	}
+	snapshot(w);
+	w->seq = sh->seq;
+	stop = sh->stop;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+	if (stop)
+		loop_stop(w->loop);
+}
+
+static int on_nfq(void *ctx, int fd)
+{
+	struct loop_worker *w = ctx;
+	int n = capture_nfq_dispatch(w->cap, BUDGET, on_packet, w);
+
+	(void)fd;	/* the socket is w->cap's */
+	flush_events(w);
+	if (n < 0) {
+		log_err("queue %u: receiving: %s", w->queue, strerror(-n));
+		w->error = n;
+		return n;
+	}
+	return 0;
+}
+
+static int on_ctl(void *ctx, int fd)
+{
+	loop_event_read(fd);
+	sync_worker(ctx);
+	return 0;
+}
+
+static int on_tick(void *ctx, int fd)
+{
+	struct loop_worker *w = ctx;
+
+	if (loop_timer_read(fd) > 0)
+		engine_expire(w->eng, loop_now_us());
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct loop_worker *w = arg;
+	struct loop_shared *sh = w->sh;
+	int ret = loop_run(w->loop);
+
+	/*
+	 * Leave no packet we were handed without a verdict: read what is
+	 * queued (bounded, in case traffic never pauses), then unbind so the
+	 * rules' bypass takes over.
+	 */
+	if (ret == 0)
+		for (int i = 0; i < DRAIN_ROUNDS; i++)
+			if (capture_nfq_dispatch(w->cap, DRAIN_BUDGET, on_packet, w) <= 0)
+				break;
+	flush_events(w);
+	pthread_mutex_lock(&sh->lock);
+	snapshot(w);
+	capture_nfq_close(w->cap);
+	w->cap = NULL;
+	w->exited = true;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+	if (ret < 0)
+		loop_event_post(sh->fail_fd);
+	return NULL;
+}
+
+int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct conf *c,
+		     uint16_t queue, bool warn)
+{
+	struct capture_nfq_opts co = {
+		.queue = queue,
+		.queue_maxlen = c->queue_maxlen,
+		.rcvbuf = conf_rcvbuf(c),
+		.fail_open = c->fail_open,
+		.batch = c->batch,
+	};
+	struct engine_opts eo = {
+		.bl = sh->bl,
+		.report_all = c->report_all,
+		.use_as_of = sh->use_as_of,
+		.as_of_us = sh->as_of_us,
+		.max_flows = (size_t)c->max_flows,
+		.flow_timeout_s = c->flow_timeout,
+		.on_event = on_event,
+		.ctx = w,
+	};
+	char err[256];
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->sh = sh;
+	w->queue = queue;
+	w->bl = sh->bl;
+	w->out = sh->out;
+	w->marks = c->marks;
+	w->ctl_fd = w->tick_fd = -1;
+	w->eng = engine_new(&eo);
+	if (!w->eng) {
+		log_err("queue %u: engine: %s", queue, strerror(errno));
+		return -ENOMEM;
+	}
+	ret = capture_nfq_open(&w->cap, &co, err, sizeof(err));
+	if (ret < 0) {
+		log_err("%s", err);
+		return ret;
+	}
+	/* Our own answers carry the accept mark: the ruleset does not queue them. */
+	if (reject_new(&w->rej, c->marks.accept, err, sizeof(err)) < 0) {
+		if (warn)
+			log_warn("%s: rejected DNS questions over UDP are dropped instead", err);
+		w->rej = NULL;
+	}
+	w->loop = loop_new();
+	w->ctl_fd = loop_event_new();
+	w->tick_fd = loop_timer_new(CLOCK_MONOTONIC);
+	if (!w->loop || w->ctl_fd < 0 || w->tick_fd < 0 ||
+	    loop_timer_every(w->tick_fd, USEC_PER_SEC) < 0 ||
+	    loop_add(w->loop, capture_nfq_fd(w->cap), on_nfq, w) < 0 ||
+	    loop_add(w->loop, w->ctl_fd, on_ctl, w) < 0 ||
+	    loop_add(w->loop, w->tick_fd, on_tick, w) < 0) {
+		log_err("queue %u: event loop set-up failed", queue);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int loop_worker_start(struct loop_worker *w)
+{
+	int ret = pthread_create(&w->thread, NULL, worker_main, w);
+
+	if (ret)
+		return -ret;
+	w->started = true;
+	return 0;
+}
+
+void loop_worker_free(struct loop_worker *w)
+{
+	capture_nfq_close(w->cap);
+	engine_free(w->eng);
+	reject_free(w->rej);
+	loop_free(w->loop);
+	if (w->ctl_fd >= 0)
+		close(w->ctl_fd);
+	if (w->tick_fd >= 0)
+		close(w->tick_fd);
+	w->cap = NULL;
+	w->eng = NULL;
+	w->rej = NULL;
+	w->loop = NULL;
+	w->ctl_fd = w->tick_fd = -1;
+}
+
+void loop_sync(struct loop_shared *sh, struct loop_worker *w, size_t n)
+{
+	uint64_t seq;
+	bool waiting;
+
+	pthread_mutex_lock(&sh->lock);
+	seq = ++sh->seq;
+	pthread_mutex_unlock(&sh->lock);
+	for (size_t i = 0; i < n; i++)
+		if (w[i].started)
+			loop_event_post(w[i].ctl_fd);
+	pthread_mutex_lock(&sh->lock);
+	do {
+		waiting = false;
+		for (size_t i = 0; i < n; i++)
+			if (w[i].started && !w[i].exited && w[i].seq < seq)
+				waiting = true;
+		if (waiting)
+			pthread_cond_wait(&sh->cond, &sh->lock);
+	} while (waiting);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+int loop_workers_stop(struct loop_shared *sh, struct loop_worker *w, size_t n)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&sh->lock);
+	sh->stop = true;
+	pthread_mutex_unlock(&sh->lock);
+	for (size_t i = 0; i < n; i++)
+		if (w[i].started)
+			loop_event_post(w[i].ctl_fd);
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].started)
+			continue;
+		pthread_join(w[i].thread, NULL);
+		if (w[i].error && !ret)
+			ret = w[i].error;
+	}
+	return ret;
 }

@@ -1,21 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * loop.h - a small poll(2) loop over file descriptors, and the descriptors
- * the daemon's loops are made of: signalfd (signals as reads), timerfd
- * (periodic ticks, or an absolute wall-clock instant such as an enforcement
- * date) and eventfd (one thread waking another).
+ * loop.h - the live daemon's event loops.
  *
- * A loop belongs to one thread.  Callbacks run in registration order among
- * the descriptors poll() reports ready, so a busy descriptor cannot starve
- * the others as long as each callback does a bounded amount of work.
+ * First a small poll(2) loop over file descriptors, and the descriptors the
+ * loops are made of: signalfd (signals as reads), timerfd (periodic ticks,
+ * or an absolute wall-clock instant such as an enforcement date) and
+ * eventfd (one thread waking another).  A loop belongs to one thread.
+ * Callbacks run in registration order among the descriptors poll() reports
+ * ready, so a busy descriptor cannot starve the others as long as each
+ * callback does a bounded amount of work.
+ *
+ * Then the queue threads built on it (struct loop_worker): one per NFQUEUE
+ * queue, each polling its queue socket, a control eventfd and a 1 s flow
+ * expiry timer, and turning engine results into verdicts (loop_map_verdict).
  */
 #ifndef EMBARGO_LOOP_H
 #define EMBARGO_LOOP_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "capture_nfq.h"
+#include "conf.h"
+#include "engine.h"
+#include "reject.h"
 
 #define LOOP_MAX_FDS 8
 
@@ -76,5 +88,129 @@ uint64_t loop_event_read(int fd);
 
 /* loop_now_us - CLOCK_REALTIME in microseconds since the epoch. */
 int64_t loop_now_us(void);
+
+/* ------------------------------------------------------- queue threads */
+
+/*
+ * What the main thread publishes to the queue threads.  Changed only under
+ * @lock; loop_sync() then wakes every thread and waits until each has
+ * picked it up, after which no thread uses what was replaced (the old
+ * blocklist can be freed, the old log file closed).
+ */
+struct loop_shared {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	uint64_t seq;			/* bumped by each loop_sync() */
+	bool stop;
+	const struct blocklist *bl;
+	FILE *out;			/* JSON events */
+	bool use_as_of;
+	int64_t as_of_us;
+	int fail_fd;			/* eventfd posted when a queue thread fails */
+};
+
+/* A queue thread's counters, copied at each loop_sync() and at exit. */
+struct loop_stats {
+	struct engine_stats eng;
+	struct capture_nfq_stats cap;
+	struct reject_stats rej;
+	uint64_t log_errors;		/* events that could not be written */
+	uint64_t requeued;		/* decided packets queued again (bad ruleset) */
+	uint64_t nxdomain_fallback;	/* DNS rejects answered with no NXDOMAIN */
+};
+
+/* One queue thread.  The main thread reads @queue, @snap and @error only. */
+struct loop_worker {
+	struct loop_shared *sh;
+	uint16_t queue;
+	struct loop_stats snap;		/* under sh->lock */
+	int error;			/* -errno after a packet path failure */
+	/* Private to the thread. */
+	pthread_t thread;
+	bool started, exited;
+	struct capture_nfq *cap;
+	struct engine *eng;
+	struct reject *rej;		/* NULL: no CAP_NET_RAW, no NXDOMAIN answers */
+	struct loop *loop;
+	int ctl_fd, tick_fd;
+	struct conf_marks marks;
+	const struct blocklist *bl;
+	FILE *out;
+	uint64_t seq;			/* last loop_sync() acknowledged */
+	bool pending, dirty;
+	struct loop_stats now;		/* the live counters of the last three */
+};
+
+/*
+ * loop_worker_init - bind @queue with the settings of @c (capture, engine,
+ * marks) and prepare the thread's loop; the thread is not started.  Logs
+ * and returns a negative errno on failure; loop_worker_free() is needed in
+ * both cases.  Opening the raw sockets for NXDOMAIN answers may fail (no
+ * CAP_NET_RAW): that is logged once (@warn) and not an error.
+ */
+int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct conf *c,
+		     uint16_t queue, bool warn);
+
+/* loop_worker_start - run the thread.  0 or -errno. */
+int loop_worker_start(struct loop_worker *w);
+
+/*
+ * loop_workers_stop - set sh->stop, wake the threads and join them.  Each
+ * reads and judges what its queue holds (bounded), sends every verdict and
+ * unbinds.  Returns the first thread error, or 0.
+ */
+int loop_workers_stop(struct loop_shared *sh, struct loop_worker *w, size_t n);
+
+/* loop_worker_free - release what init set up (thread already joined). */
+void loop_worker_free(struct loop_worker *w);
+
+/*
+ * loop_sync - publish: bump sh->seq, wake every started thread and wait
+ * until each has applied sh's blocklist, log file and policy clock and
+ * copied its counters into @snap (threads that exited are skipped).
+ * Threads block only in poll(), so this takes about one batch.
+ */
+void loop_sync(struct loop_shared *sh, struct loop_worker *w, size_t n);
+
+/*
+ * How one engine result becomes a queue verdict.  Decided flows get a mark
+ * the ruleset stores in the conntrack entry (CONNMARK / "ct mark set"), so
+ * later packets are accepted or dropped by the kernel without being queued:
+ *
+ *   engine says                 verdict    mark      the ruleset then
+ *   accept, flow undecided      ACCEPT     -         keeps queueing the first packets
+ *   accept, flow final          ACCEPT     accept    stops queueing the flow
+ *   accept, @pending: a rule    ACCEPT     log       queues the flow's every packet,
+ *     matched that blocks from a date still ahead    so the date can still cut it
+ *   drop, this packet only      DROP       -         -
+ *   drop, flow final            REPEAT     drop      drops it and the rest of the flow
+ *   reject, DNS query over UDP  DROP       -         (NXDOMAIN sent by embargo;
+ *                                                    if it cannot be: dropped)
+ *   reject, otherwise           REPEAT     reject    REJECT: TCP RST, else ICMP
+ *
+ * REPEAT (not ACCEPT) for the marked drops: if the ruleset does not act on
+ * the mark, the packet comes back to the queue still carrying it, and is
+ * then dropped here (@requeued) instead of leaking through.
+ */
+struct loop_verdict {
+	enum capture_action action;
+	bool set_mark;
+	uint32_t mark;			/* the packet's whole new mark */
+	bool nxdomain;			/* answer NXDOMAIN first; if that fails use
+					 * loop_reject_fallback() */
+	bool requeued;			/* a decided packet came back: the ruleset
+					 * lacks the mark rules */
+};
+
+void loop_map_verdict(const struct engine_result *res, const struct conf_marks *m,
+		      uint32_t pkt_mark, bool pending, struct loop_verdict *out);
+
+/*
+ * loop_reject_fallback - the verdict when no NXDOMAIN could be sent (DNS
+ * over TCP, a DNS answer, no CAP_NET_RAW): the reject mark, except over UDP,
+ * where the packet is only dropped and the flow left unmarked.
+ */
+void loop_reject_fallback(const struct conf_marks *m, uint32_t pkt_mark, bool udp,
+			  struct loop_verdict *out);
 
 #endif

@@ -5,6 +5,9 @@
   dnsq.py SERVER NAME [--type A|AAAA] [--timeout S]
       prints one line: "NOERROR <first address>", "NXDOMAIN", "RCODE <n>"
       or "TIMEOUT"; exit status 0 whatever the answer.
+  dnsq.py SERVER NAME --also NAME2 [--also NAME3...]
+      the same, then NAME2... from the same socket (one 5-tuple): one line
+      per name.
   dnsq.py SERVER NAME --count N [--interval S] [--timeout S]
       steady traffic: N queries one after the other, each waiting for its
       answer; prints "sent N answered A noerror E nxdomain X timeout T".
@@ -96,6 +99,7 @@ def main():
     ap.add_argument("--count", type=int, default=0)
     ap.add_argument("--interval", type=float, default=0.0)
     ap.add_argument("--burst", type=int, default=0)
+    ap.add_argument("--also", action="append", default=[])
     a = ap.parse_args()
     s = sock_for(a.server)
     qtype = TYPES[a.type]
@@ -127,7 +131,8 @@ def main():
         print("sent %d answered %d noerror %d nxdomain %d timeout %d" %
               (a.count, a.count - c["TIMEOUT"], c["NOERROR"], c["NXDOMAIN"], c["TIMEOUT"]))
         return 0
-    print(one(s, a.server, a.name, qtype, a.timeout))
+    for name in [a.name] + a.also:
+        print(one(s, a.server, name, qtype, a.timeout))
     return 0
 
 

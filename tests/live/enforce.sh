@@ -85,4 +85,37 @@ stop_embargo TERM
 is 0 "$?" "SIGTERM: clean exit"
 like '"nxdomain":\{"sent":[1-9]' "$(grep 'stats (exit)' "$LIVE_TMP/embargo.err")" \
 	"exit statistics count the NXDOMAIN answers sent"
+
+# One resolver 5-tuple (an established conntrack entry) for allowed, blocked
+# and allowed questions: a reject must not poison the flow (resolvers and
+# forwarders reuse their port).
+start_embargo --queue 0 --blocklist "$LIVE_TMP/test.list" ||
+	{ echo "Bail out! embargo did not restart"; exit 1; }
+is "$(printf 'NOERROR %s\nNXDOMAIN\nNOERROR %s\nTIMEOUT\nNOERROR %s' $S4 $S4 $S4)" \
+	"$(nsc "$PY" "$LIVE_DIR/dnsq.py" $S4 www.example.org --also upd.kaspersky.com \
+		--also www.example.org --also ksn.kaspersky-labs.com --also www.example.net \
+		--timeout 1)" \
+	"one UDP 5-tuple: allowed, rejected, allowed, dropped, allowed"
+stop_embargo TERM
+
+# Without CAP_NET_RAW no NXDOMAIN can be sent: UDP questions are dropped
+# (the flow unmarked), TCP is still reset through the ruleset.
+if command -v setpriv >/dev/null 2>&1; then
+	EMB_WRAP=(setpriv --bounding-set -net_raw)
+	start_embargo --queue 0 --blocklist "$LIVE_TMP/test.list" ||
+		{ echo "Bail out! embargo did not restart"; exit 1; }
+	EMB_WRAP=()
+	like "CAP_NET_RAW is needed" "$(cat "$LIVE_TMP/embargo.err")" \
+		"no CAP_NET_RAW: start-up warns"
+	is "$(printf 'NOERROR %s\nTIMEOUT\nNOERROR %s' $S4 $S4)" \
+		"$(nsc "$PY" "$LIVE_DIR/dnsq.py" $S4 www.example.org --also upd.kaspersky.com \
+			--also www.example.org --timeout 1)" \
+		"no CAP_NET_RAW: rejected question dropped, same 5-tuple still answered"
+	st=$(https upd.kaspersky.com $S4)
+	[ "$st" != 0 ] && [ "$st" != 28 ]; tap_ok $? "no CAP_NET_RAW: TLS still reset (curl $st)"
+	stop_embargo TERM
+	is 0 "$?" "no CAP_NET_RAW: clean exit"
+else
+	echo "ok $((TAP_N += 1)) # SKIP setpriv not installed"
+fi
 tap_done

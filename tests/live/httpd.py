@@ -16,6 +16,7 @@ import threading
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 10            # a client that goes silent frees its thread
 
     def do_GET(self):
         body = ("ok %s\n" % self.headers.get("Host", "")).encode()
@@ -38,6 +39,19 @@ class DualStack(http.server.ThreadingHTTPServer):
         super().server_bind()
 
 
+class TLSDualStack(DualStack):
+    """The TLS handshake runs in the request's thread, not in accept():
+    a client whose ClientHello never arrives (dropped or reset by the
+    gateway) must not stall every other connection."""
+
+    ctx = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        return self.ctx.wrap_socket(sock, server_side=True,
+                                    do_handshake_on_connect=False), addr
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cert", required=True)
@@ -46,10 +60,9 @@ def main():
     ap.add_argument("--https", type=int, default=443)
     a = ap.parse_args()
     plain = DualStack(("::", a.http), Handler)
-    tls = DualStack(("::", a.https), Handler)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
-    tls.socket = ctx.wrap_socket(tls.socket, server_side=True)
+    tls = TLSDualStack(("::", a.https), Handler)
+    tls.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.ctx.load_cert_chain(a.cert, a.key)
     threading.Thread(target=plain.serve_forever, daemon=True).start()
     tls.serve_forever()
 

@@ -12,7 +12,8 @@
 # Documentation addresses only (RFC 5737, RFC 3849); nothing leaves the
 # namespaces.  Everything started here is killed, and every namespace
 # deleted, by live_cleanup (installed as the EXIT trap by live_setup).
-# Every wait is bounded in count and time.
+# Every wait is bounded in count and time.  LIVE_KEEP=1 keeps the
+# temporary directory (logs, events) for a look after the run.
 
 LIVE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$LIVE_DIR/../.." && pwd)
@@ -23,6 +24,7 @@ C6=2001:db8:1::2 G6C=2001:db8:1::1 G6S=2001:db8:2::1 S6=2001:db8:2::2 K6=2001:db
 
 LIVE_PIDS=()
 EMB_PID=
+EMB_WRAP=()
 TAP_N=0
 TAP_FAILED=0
 
@@ -131,7 +133,11 @@ live_cleanup() {
 	for ns in "$NS_C" "$NS_G" "$NS_S"; do
 		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
 	done
-	[ -n "${LIVE_TMP:-}" ] && [ -d "$LIVE_TMP" ] && rm -rf "$LIVE_TMP"
+	if [ -n "${LIVE_KEEP:-}" ]; then
+		echo "# kept $LIVE_TMP (LIVE_KEEP is set)"
+	elif [ -n "${LIVE_TMP:-}" ] && [ -d "$LIVE_TMP" ]; then
+		rm -rf "$LIVE_TMP"
+	fi
 	return 0
 }
 
@@ -198,12 +204,15 @@ live_servers() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 		-keyout "$LIVE_TMP/key.pem" -out "$LIVE_TMP/cert.pem" -days 2 -subj /CN=embargo-test \
 		>/dev/null 2>&1 || { diag "openssl: cannot make a certificate"; return 1; }
-	nss dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
+	# Started with "ip netns exec" directly (it execs): $! is then the
+	# server's own pid, not a subshell's.
+	ip netns exec "$NS_S" dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
 		--listen-address=$S4,$S6 --address=/#/$S4 --address=/#/$S6 --user=root \
-		--pid-file="$LIVE_TMP/dnsmasq.pid" --log-facility="$LIVE_TMP/dnsmasq.log" &
+		--pid-file="$LIVE_TMP/dnsmasq.pid" --log-facility="$LIVE_TMP/dnsmasq.log" \
+		</dev/null >/dev/null 2>&1 &
 	LIVE_PIDS+=($!)
-	nss "$PY" "$LIVE_DIR/httpd.py" --cert "$LIVE_TMP/cert.pem" --key "$LIVE_TMP/key.pem" \
-		2>"$LIVE_TMP/httpd.err" &
+	ip netns exec "$NS_S" "$PY" "$LIVE_DIR/httpd.py" --cert "$LIVE_TMP/cert.pem" \
+		--key "$LIVE_TMP/key.pem" </dev/null >/dev/null 2>"$LIVE_TMP/httpd.err" &
 	LIVE_PIDS+=($!)
 	# The client reaching both across the gateway also proves the routing.
 	wait_for 5 dns_ok $S4 probe.example A 0.5 ||
@@ -221,9 +230,12 @@ live_rules() {
 }
 
 # start_embargo ARGS...: embargo on the gateway, events to $LIVE_TMP/events.jsonl.
+# EMB_WRAP (an array), if set, goes before the binary (e.g. setpriv ...).
+EMB_WRAP=()
 start_embargo() {
 	: >"$LIVE_TMP/embargo.err"
-	nsg "$EMBARGO" run --log "$LIVE_TMP/events.jsonl" "$@" 2>>"$LIVE_TMP/embargo.err" &
+	ip netns exec "$NS_G" "${EMB_WRAP[@]}" "$EMBARGO" run --log "$LIVE_TMP/events.jsonl" "$@" \
+		</dev/null >"$LIVE_TMP/embargo.out" 2>>"$LIVE_TMP/embargo.err" &
 	EMB_PID=$!
 	if ! wait_for 10 grep -q "running:" "$LIVE_TMP/embargo.err"; then
 		diag "embargo did not start:"
@@ -234,13 +246,16 @@ start_embargo() {
 }
 
 # stop_embargo [SIGNAL]: stop and reap it (bounded); returns its exit status.
+# stderr is silenced so the shell's own "Killed" notice stays out of the TAP.
 stop_embargo() {
 	local sig=${1:-TERM} st
 	[ -n "$EMB_PID" ] || return 0
-	kill -"$sig" "$EMB_PID" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$EMB_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$EMB_PID" 2>/dev/null
-	wait "$EMB_PID" 2>/dev/null
+	{
+		kill -"$sig" "$EMB_PID"
+		for _ in $(seq 100); do kill -0 "$EMB_PID" || break; sleep 0.1; done
+		kill -KILL "$EMB_PID"
+		wait "$EMB_PID"
+	} 2>/dev/null
 	st=$?
 	EMB_PID=
 	return $st
