@@ -276,7 +276,7 @@ static void emit(struct engine *e, const struct event *ev)
  * turns the action into "log" (learned addresses under a log policy).
  */
 static struct decision apply_match(struct engine *e, struct pkt *k, const struct bl_rule *r,
-				   bool per_message, bool log_only)
+				   bool per_message, bool log_only, bool learned)
 {
 	struct decision d = policy_decide(&r->section->policy, policy_time(e, k));
 	struct flow *f = k->flow;
@@ -284,9 +284,14 @@ static struct decision apply_match(struct engine *e, struct pkt *k, const struct
 
 	if (log_only)
 		d.action = ACTION_LOG;
-	if (!(f->flags & FLOW_MATCHED)) {
+	/* The flow remembers its first match; a real rule outranks a learned one. */
+	if (!(f->flags & FLOW_MATCHED) || ((f->flags & FLOW_MATCH_LEARNED) && !learned)) {
 		f->flags |= FLOW_MATCHED;
 		f->match = r;
+		if (learned)
+			f->flags |= FLOW_MATCH_LEARNED;
+		else
+			f->flags &= ~(uint32_t)FLOW_MATCH_LEARNED;
 	}
 	if (d.enforced && d.action == ACTION_DROP)
 		v = VERDICT_DROP;
@@ -329,7 +334,7 @@ static bool ech_learned(struct engine *e, struct pkt *k, enum app_proto app, con
 	ev.ech = true;
 	ev.rule = &l->rule;
 	ev.learned_from = l->name;
-	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ech == LEARNED_LOG);
+	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ech == LEARNED_LOG, true);
 	emit(e, &ev);
 	return true;
 }
@@ -351,7 +356,7 @@ static void on_name(struct engine *e, struct pkt *k, enum app_proto app, enum dn
 		return;
 	hit = e->bl && blocklist_match_name(e->bl, name, len, &m);
 	if (hit)
-		d = apply_match(e, k, m.rule, dns_per_message(k, app), false);
+		d = apply_match(e, k, m.rule, dns_per_message(k, app), false, false);
 	seen = flowtab_name_seen(e->ft, k->flow, hash64(name, len, (uint64_t)dk));
 	if (!seen)
 		e->st.names++;
@@ -466,7 +471,7 @@ static void inspect_dns_response(struct engine *e, struct pkt *k, struct dns_ite
 	}
 	if (!hit)
 		return;
-	d = apply_match(e, k, m.rule, dns_per_message(k, APP_DNS), false);
+	d = apply_match(e, k, m.rule, dns_per_message(k, APP_DNS), false, false);
 	/* Learn the addresses the chain resolves to. */
 	for (i = 0; i < n_ans; i++) {
 		const struct answer_rr *a = &e->ans[i];
@@ -911,7 +916,7 @@ static void on_new_flow(struct engine *e, struct pkt *k)
 	if (e->bl && blocklist_match_addr(e->bl, server, &m)) {
 		event_init(k, &ev, EV_MATCH, APP_IP);
 		ev.rule = m.rule;
-		ev.decision = apply_match(e, k, m.rule, false, false);
+		ev.decision = apply_match(e, k, m.rule, false, false, false);
 		emit(e, &ev);
 		return;
 	}
@@ -924,7 +929,7 @@ static void on_new_flow(struct engine *e, struct pkt *k)
 	event_init(k, &ev, EV_MATCH, APP_IP);
 	ev.rule = &l->rule;
 	ev.learned_from = l->name;
-	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ip == LEARNED_LOG);
+	ev.decision = apply_match(e, k, &l->rule, false, e->o.learned_ip == LEARNED_LOG, true);
 	emit(e, &ev);
 }
 
@@ -1067,13 +1072,13 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 	/*
 	 * A flow that matched while its category was not yet enforced is judged
 	 * again on every packet, so the enforcement instant also cuts
-	 * connections opened before it.  (DNS decides per message; learned
-	 * addresses follow their own policy.)
+	 * connections opened before it.  (DNS decides per message; a flow
+	 * matched only through a learned address follows that policy.)
 	 */
-	if ((k.flow->flags & (FLOW_MATCHED | FLOW_FINAL | FLOW_LEARNED)) == FLOW_MATCHED &&
+	if ((k.flow->flags & (FLOW_MATCHED | FLOW_FINAL | FLOW_MATCH_LEARNED)) == FLOW_MATCHED &&
 	    k.flow->match && !is_dns_port(k.l4.sport) && !is_dns_port(k.l4.dport) &&
 	    !(k.flow->flags & FLOW_DNS))
-		apply_match(e, &k, k.flow->match, false, false);
+		apply_match(e, &k, k.flow->match, false, false, false);
 	if (k.flow->flags & FLOW_FINAL) {
 		if (k.flow->verdict_enforced)
 			k.verdict = k.flow->verdict_action == ACTION_REJECT ? VERDICT_REJECT

@@ -38,6 +38,7 @@ enum flow_state_flags {
 	FLOW_LEARNED = 1U << 6,		/* the server address was learned from DNS */
 	FLOW_DNS = 1U << 7,		/* DNS recognised by content off port 53 */
 	FLOW_HAVE_SISN = 1U << 8,	/* sisn holds the server's initial sequence */
+	FLOW_MATCH_LEARNED = 1U << 9,	/* match is a learned-address rule */
 };
 
 #define FLOW_INLINE_NAMES 4
