@@ -14,6 +14,8 @@
  * ("\DDD", a decimal octet value), always with three digits so that the
  * canonical form of a name is unique.
  */
+#include <string.h>
+
 #include "name.h"
 #include "util.h"
 
@@ -105,6 +107,50 @@ bad:
 	return PARSE_MALFORMED;
 }
 
+/*
+ * Eight bytes at a time for the common case: letters, digits and '-', the
+ * whole alphabet of most host names (RFC 952, RFC 1123 §2.1).  Each test
+ * leaves the high bit of every byte that passes; no carry crosses a byte
+ * because every byte is below 0x80 and every constant at most 0x7f, so the
+ * byte order of the load does not matter.
+ */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t bytes_in(uint64_t x, uint8_t lo, uint8_t hi)
+{
+	uint64_t above_hi = x + (0x7f - hi) * ONES;	/* high bit: byte > hi */
+	uint64_t from_lo = x + (0x80 - lo) * ONES;	/* high bit: byte >= lo */
+
+	return from_lo & ~above_hi & HIGHS;
+}
+
+/*
+ * copy_plain - canonicalise the longest prefix of @p, in steps of 8 bytes,
+ * that is only letters, digits and '-' into @out: upper case becomes lower
+ * case, everything else is copied.  Returns the bytes done (a multiple of
+ * 8); the byte loop does the rest and every other character.
+ */
+static size_t copy_plain(char *out, const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	for (; len - i >= 8; i += 8) {
+		uint64_t x, upper;
+
+		memcpy(&x, p + i, 8);
+		if (x & HIGHS)
+			break;
+		upper = bytes_in(x, 'A', 'Z');
+		if ((bytes_in(x, 'a', 'z') | upper | bytes_in(x, '0', '9') |
+		     bytes_in(x, '-', '-')) != HIGHS)
+			break;
+		x |= upper >> 2;	/* 0x80 >> 2 = 0x20, the ASCII case bit */
+		memcpy(out + i, &x, 8);
+	}
+	return i;
+}
+
 void name_begin(struct name_builder *b, char *out)
 {
 	b->out = out;
@@ -131,7 +177,9 @@ enum parse_rc name_add_label(struct name_builder *b, const uint8_t *p, size_t le
 	n = b->len;
 	if (b->labels)
 		b->out[n++] = '.';
-	for (i = 0; i < len; i++) {
+	i = copy_plain(b->out + n, p, len);
+	n += i;
+	for (; i < len; i++) {
 		n = put_byte(b->out, n, p[i]);
 		if (!n)
 			goto bad;
