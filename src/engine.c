@@ -422,6 +422,14 @@ static void inspect_dns_response(struct engine *e, struct pkt *k, struct dns_ite
 		return;
 	if (dns_next_question(it, &e->q) != PARSE_OK || !e->q.name_len)
 		return;
+	/*
+	 * Most responses neither name a blocked host nor alias one: with no
+	 * CNAME in the answer and an unblocked question there is nothing to
+	 * report or learn, and the records need not be decoded.
+	 */
+	if (!dns_answer_has_type(it, DNS_T_CNAME) &&
+	    !(e->bl && blocklist_match_name(e->bl, e->q.name, e->q.name_len, &m)))
+		return;
 	while (n_ans < MAX_ANSWER_RRS && (rc = dns_next_rr(it, &e->rr)) == PARSE_OK) {
 		struct answer_rr *a = &e->ans[n_ans];
 

@@ -368,6 +368,34 @@ enum parse_rc dns_next_rr(struct dns_iter *it, struct dns_rr *rr)
 	return PARSE_OK;
 }
 
+bool dns_answer_has_type(const struct dns_iter *it, uint16_t type)
+{
+	struct dns_iter w = *it;
+	size_t next, rdlen;
+	struct cur c;
+
+	if (w.err != PARSE_OK)
+		return false;
+	while (w.q_done < w.hdr.qdcount)
+		if (skip_question(&w) != PARSE_OK)
+			return false;
+	/* Names are validated, not decoded: this is the cheap first look. */
+	for (; w.rr_done < w.hdr.ancount; w.rr_done++) {
+		if (walk_name(w.msg, w.len, w.off, w.len, NULL, &next) != PARSE_OK)
+			return false;
+		c = cur_init(w.msg + next, w.len - next);
+		if (cur_u16(&c) == type && cur_ok(&c))
+			return true;
+		cur_skip(&c, 6);	/* class, TTL */
+		rdlen = cur_u16(&c);
+		cur_skip(&c, rdlen);
+		if (!cur_ok(&c))
+			return false;
+		w.off = w.len - cur_left(&c);
+	}
+	return false;
+}
+
 bool dns_looks_like_query(const uint8_t *msg, size_t len)
 {
 	struct dns_iter it;

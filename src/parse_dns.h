@@ -105,6 +105,14 @@ enum parse_rc dns_next_question(struct dns_iter *it, struct dns_question *q);
 enum parse_rc dns_next_rr(struct dns_iter *it, struct dns_rr *rr);
 
 /*
+ * dns_answer_has_type - true if a record of @type is in the answer section
+ * of the message @it walks (from wherever @it stands; @it is not moved).
+ * Names are validated but not decoded, so this is much cheaper than
+ * dns_next_rr(); any parse problem answers false.
+ */
+bool dns_answer_has_type(const struct dns_iter *it, uint16_t type);
+
+/*
  * dns_looks_like_query - cheap sniff used to recognise DNS by content on
  * any port: header plausible (opcode 0..5, QR clear, 1 <= qdcount <= 16,
  * counts fit the length) and the first question name well formed.
