@@ -16,9 +16,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "blocklist_int.h"
 #include "util.h"
+
+_Static_assert(sizeof(((struct bl_iter *)0)->buf) >= sizeof(((struct ds_entry *)0)->buf),
+	       "bl_iter holds a ds_entry text");
 
 /* Marks a domain rule being filled by another thread (see dom_rule). */
 static const struct bl_section busy_section;
@@ -73,6 +77,7 @@ static int build_lists(struct blocklist *bl)
 
 static int finish(struct blocklist *bl)
 {
+	struct ds_stats st;
 	size_t i;
 	int ret;
 
@@ -90,6 +95,21 @@ static int finish(struct blocklist *bl)
 		bl->dom_rules[i] = calloc(slots ? slots : 1, sizeof(struct bl_rule));
 		if (!bl->dom_rules[i])
 			return -ENOMEM;
+		/*
+		 * Room for every rule's text, as the index keeps names packed:
+		 * reserved, not committed, so only the texts of rules that
+		 * match ever take memory.
+		 */
+		domain_set_get_stats(bl->dom[i], &st);
+		if (st.text_bytes) {
+			void *p = mmap(NULL, st.text_bytes, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+			if (p == MAP_FAILED)
+				return -ENOMEM;
+			bl->dom_text[i] = p;
+			bl->dom_text_size[i] = st.text_bytes;
+		}
 	}
 	if (bl->n_ci) {
 		bl->net_rules = calloc(bl->n_ci, sizeof(*bl->net_rules));
@@ -120,6 +140,8 @@ void blocklist_free(struct blocklist *bl)
 		domain_set_free(bl->dom[i]);
 		cidr_set_free(bl->net[i]);
 		free(bl->dom_rules[i]);
+		if (bl->dom_text[i])
+			munmap(bl->dom_text[i], bl->dom_text_size[i]);
 	}
 	while (bl->pool) {
 		struct pool_chunk *c = bl->pool;
@@ -253,8 +275,15 @@ static const struct bl_rule *dom_rule(const struct blocklist *bl, int allow,
 		return r;
 	if (!sec && __atomic_compare_exchange_n(&r->section, &none, &busy_section, false,
 						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		struct blocklist *w = (struct blocklist *)bl;	/* the rule cache is mutable */
+		size_t n, at;
+
 		domain_set_entry(bl->dom[allow], h, &e);
-		r->text = e.text;
+		/* Each slot is filled once, so the texts never outgrow the room finish() made. */
+		n = strlen(e.text) + 1;
+		at = __atomic_fetch_add(&w->dom_text_used[allow], n, __ATOMIC_RELAXED);
+		memcpy(bl->dom_text[allow] + at, e.text, n);
+		r->text = bl->dom_text[allow] + at;
 		r->kind = rule_kind[e.kind];
 		r->allow = allow;
 		r->line = e.line;
@@ -343,6 +372,9 @@ bool blocklist_iter_next(const struct blocklist *bl, struct bl_iter *it, struct 
 		it->mark = di.mark;
 		it->line = di.line;
 		it->tag = di.tag;
+		memcpy(it->buf, de.buf, sizeof(de.buf));
+		de.text = it->buf;
+		de.name = it->buf + (de.name - de.buf);
 		e->name = de.name;
 		e->len = strlen(de.name);
 		if (domain_set_find(bl->dom[allow], de.kind, e->name, e->len, &h))

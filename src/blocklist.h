@@ -135,7 +135,9 @@ struct bl_error {
  * allocated on failure.  The caller frees the result with blocklist_free().
  * Errors: -EINVAL for a syntax error (err->line set, err->msg names the
  * field, e.g. "@action: invalid action \"block\" (drop, reject or log)"),
- * the open/read errno for I/O (err->line 0), -ENOMEM.
+ * the open/read errno for I/O (err->line 0; -EIO with "gzip: ..." for a
+ * truncated or corrupt compressed file), -E2BIG (an index over 4 GiB),
+ * -ENOMEM.
  * In a directory, files whose name starts with '.' and anything that is not
  * a regular file are skipped; a path named explicitly is read whatever its
  * name (e.g. a disabled "x.list.off").
@@ -297,7 +299,7 @@ const char *blocklist_file(const struct blocklist *bl, size_t i);
  * names, then prefixes), repeats included.  @rule describes the entry
  * itself; @kept is the rule the index holds for it: @rule, or the copy read
  * first when the entry repeats one.  Pointers stay valid as long as @bl,
- * except @rule of a repeat, valid until the next call.
+ * except @name and the @rule of a repeat, valid until the next call.
  */
 struct bl_entry {
 	const struct bl_rule *rule;
@@ -313,6 +315,7 @@ struct bl_iter {
 	uint32_t off, mark, line, tag;
 	size_t i;
 	struct bl_rule tmp;
+	char buf[1024];			/* the text of the last name entry */
 };
 
 void blocklist_iter_init(struct bl_iter *it);

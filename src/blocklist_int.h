@@ -33,6 +33,8 @@ struct blocklist {
 	struct domain_set *dom[2];	/* [0] block, [1] allow */
 	struct cidr_set *net[2];
 	struct bl_rule *dom_rules[2];	/* per table slot, filled on first match */
+	char *dom_text[2];		/* their texts: a mapping, backed as used */
+	size_t dom_text_size[2], dom_text_used[2];
 	struct bl_rule *net_rules;	/* per cidr_info, filled by finish */
 	struct cidr_info *ci;
 	size_t n_ci, cap_ci;

@@ -201,7 +201,8 @@ static bool switch_names(const char *sel, const char *list, const char *cat)
 
 	if (strcmp(sel, list) == 0)
 		return true;
-	return cat && strncmp(sel, list, ll) == 0 && sel[ll] == '/' && strcmp(sel + ll + 1, cat) == 0;
+	return cat && strncmp(sel, list, ll) == 0 && sel[ll] == '/' &&
+	       strcmp(sel + ll + 1, cat) == 0;
 }
 
 static bool switched(const char *const *sel, size_t n, const char *list, const char *cat)
@@ -351,23 +352,37 @@ static int name_error(struct loader *ld, const char *p, size_t n, enum tok_kind 
 	return fail(ld, "domain: invalid name \"%s\"", q);
 }
 
+/*
+ * A name scan_token() accepted: letters, digits, '-', '_' and dots only,
+ * labels of 1-63 bytes.  Its canonical form (name.h) is then just lower
+ * case without the final dot, made here without a copy in the usual case
+ * of a list already in lower case.
+ */
 static int add_domain(struct loader *ld, const char *p, size_t n, enum ds_kind kind,
 		      bool allow)
 {
-	char canon[NAME_MAX_TEXT];
+	char canon[NAME_MAX_WIRE + 1];
+	const char *name = p;
 	struct bl_section *s;
-	size_t clen;
+	size_t clen = n;
 	uint32_t sec;
 	int ret;
 
-	/* The scan above is stricter, so this only canonicalises (lower case, no final dot). */
-	if (name_from_text((const uint8_t *)p, n, canon, &clen) != PARSE_OK)
-		return name_error(ld, p, n, TOK_NAME, 0);
+	if (clen && p[clen - 1] == '.')
+		clen--;
+	for (size_t i = 0; i < clen; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z') {
+			for (i = 0; i < clen; i++)
+				canon[i] = (char)ch_lower(p[i]);
+			name = canon;
+			break;
+		}
+	}
 	ret = section(ld, &sec);
 	if (ret == 1)
 		return 0;
 	if (ret == 0)
-		ret = domain_set_add(ld->bl->dom[allow], kind, canon, clen, sec, ld->line);
+		ret = domain_set_add(ld->bl->dom[allow], kind, name, clen, sec, ld->line);
 	if (ret == -EINVAL)
 		return name_error(ld, p, n, TOK_NAME, 0);
 	if (ret < 0)
@@ -947,9 +962,9 @@ static int check_sources(const struct bl_source *src, size_t n, struct bl_error 
 			bad = src[i].category;
 		if (bad)
 			return fail_at(err, src[i].path, 0, -EINVAL,
-				       "invalid list or category name \"%s\" (1-%d letters, digits, "
-				       "'.', '_' or '-')", lf_quote(q, sizeof(q), bad, strlen(bad)),
-				       BL_IDENT_MAX);
+				       "invalid list or category name \"%s\" (1-%d letters, "
+				       "digits, '.', '_' or '-')",
+				       lf_quote(q, sizeof(q), bad, strlen(bad)), BL_IDENT_MAX);
 		if ((unsigned)src[i].format > BL_FORMAT_CIDR)
 			return fail_at(err, src[i].path, 0, -EINVAL, "invalid format");
 	}

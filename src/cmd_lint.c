@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_lint.c - `embargo lint [--strict] [--format FMT] [--config FILE]
- * [--off NAME]... [--on NAME]... [PATH...]`: load list files the way the
+ * cmd_lint.c - `embargo lint [--strict] [--quiet] [--format FMT] [--config
+ * FILE] [--off NAME]... [--on NAME]... [PATH...]`: load list files the way the
  * daemon does, but in lint mode (every error reported, none fatal), then
  * look at what loaded:
  *
@@ -35,6 +35,11 @@
 #include "util.h"
 
 #define LINT_MAX_SWITCHES 64
+
+/* Message tails shared by several findings. */
+#define MSG_SAME "\"%s\" (%s) already covers it with the same list, category and policy"
+#define MSG_CDN "a CDN Kaspersky names resolve to in China and that others share: " \
+	"block the Kaspersky names, never the CDN"
 
 struct diag {
 	char *file;
@@ -203,7 +208,8 @@ static const struct bl_rule *cover(const struct lint *l, bool allow, enum bl_rul
 
 		if (name[i] != '.')
 			continue;
-		if ((r = find(l, allow, BL_SUBDOMAINS, p, pl)) || (r = find(l, allow, BL_SUFFIX, p, pl)))
+		r = find(l, allow, BL_SUBDOMAINS, p, pl);
+		if (r || (r = find(l, allow, BL_SUFFIX, p, pl)))
 			return r;
 	}
 	return NULL;
@@ -260,24 +266,22 @@ static void check_block_name(struct lint *l, const struct bl_entry *e)
 	if (!c)
 		c = cover(l, true, r->kind, e->name, e->len);
 	if (c) {
-		at_rule(l, r, BL_WARNING, "\"%s\" never blocks: the exception \"@@%s\" (%s) allows every "
-			"name it covers", r->text, c->text, where(r, c, w, sizeof(w)));
+		at_rule(l, r, BL_WARNING, "\"%s\" never blocks: the exception \"@@%s\" (%s) "
+			"allows every name it covers", r->text, c->text, where(r, c, w, sizeof(w)));
 	} else if ((c = cover(l, false, r->kind, e->name, e->len))) {
 		if (same_policy(r->section, c->section))
-			at_rule(l, r, BL_WARNING, "\"%s\" is redundant: \"%s\" (%s) already covers it with the "
-				"same list, category and policy", r->text, c->text,
-				where(r, c, w, sizeof(w)));
+			at_rule(l, r, BL_WARNING, "\"%s\" is redundant: " MSG_SAME, r->text,
+				c->text, where(r, c, w, sizeof(w)));
 		else
 			at_rule(l, r, BL_NOTE, "\"%s\" (%s) overrides \"%s\" (%s; %s) for the "
-				    "names it covers", r->text,
-				    describe(r->section, c->section, d1, sizeof(d1)), c->text,
-				    describe(c->section, r->section, d2, sizeof(d2)), where(r, c, w, sizeof(w)));
+				"names it covers", r->text,
+				describe(r->section, c->section, d1, sizeof(d1)), c->text,
+				describe(c->section, r->section, d2, sizeof(d2)),
+				where(r, c, w, sizeof(w)));
 	}
 	if (e->len > tl && e->name[e->len - tl - 1] == '.' &&
 	    strcmp(e->name + e->len - tl, tlgslb) == 0)
-		at_rule(l, r, BL_WARNING, "\"%s\" is under %s, a CDN Kaspersky names resolve to in China and "
-			"that others share: block the Kaspersky names, never the CDN", r->text,
-			tlgslb);
+		at_rule(l, r, BL_WARNING, "\"%s\" is under %s, " MSG_CDN, r->text, tlgslb);
 	/* Exceptions at a parent of a block entry override part of it. */
 	if (l->cap_used) {
 		for (size_t i = 0; i < e->len; i++) {
@@ -296,8 +300,8 @@ static void check_allow_name(struct lint *l, const struct bl_entry *e)
 
 	c = cover(l, true, r->kind, e->name, e->len);
 	if (c && same_policy(r->section, c->section))
-		at_rule(l, r, BL_WARNING, "\"@@%s\" is redundant: \"@@%s\" (%s) already allows every name it "
-			"covers", r->text, c->text, where(r, c, w, sizeof(w)));
+		at_rule(l, r, BL_WARNING, "\"@@%s\" is redundant: \"@@%s\" (%s) already allows "
+			"every name it covers", r->text, c->text, where(r, c, w, sizeof(w)));
 }
 
 /* Does any block rule apply to a name the exception @e covers? */
@@ -329,20 +333,21 @@ static void check_block_net(struct lint *l, const struct bl_entry *e)
 	c = blocklist_find_net(l->bl, true, &e->net, e->plen);
 	mark_used(l, blocklist_find_net(l->bl, true, &e->net, 128));
 	if (c) {
-		at_rule(l, r, BL_WARNING, "\"%s\" never blocks: the exception \"@@%s\" (%s) allows all of it",
-			r->text, c->text, where(r, c, w, sizeof(w)));
+		at_rule(l, r, BL_WARNING, "\"%s\" never blocks: the exception \"@@%s\" (%s) "
+			"allows all of it", r->text, c->text, where(r, c, w, sizeof(w)));
 		return;
 	}
 	if (e->plen == 0 || !(c = blocklist_find_net(l->bl, false, &e->net, e->plen - 1)))
 		return;
 	if (same_policy(r->section, c->section))
-		at_rule(l, r, BL_WARNING, "\"%s\" is redundant: \"%s\" (%s) already covers it with the same "
-			"list, category and policy", r->text, c->text, where(r, c, w, sizeof(w)));
+		at_rule(l, r, BL_WARNING, "\"%s\" is redundant: " MSG_SAME, r->text, c->text,
+			where(r, c, w, sizeof(w)));
 	else
 		at_rule(l, r, BL_NOTE, "\"%s\" (%s) overrides \"%s\" (%s; %s) for the "
-			    "addresses it covers", r->text, describe(r->section, c->section, d1, sizeof(d1)),
-			    c->text, describe(c->section, r->section, d2, sizeof(d2)),
-			    where(r, c, w, sizeof(w)));
+			"addresses it covers", r->text,
+			describe(r->section, c->section, d1, sizeof(d1)), c->text,
+			describe(c->section, r->section, d2, sizeof(d2)),
+			where(r, c, w, sizeof(w)));
 }
 
 static void check_allow_net(struct lint *l, const struct bl_entry *e)
@@ -352,8 +357,8 @@ static void check_allow_net(struct lint *l, const struct bl_entry *e)
 
 	if (e->plen && (c = blocklist_find_net(l->bl, true, &e->net, e->plen - 1)) &&
 	    same_policy(r->section, c->section))
-		at_rule(l, r, BL_WARNING, "\"@@%s\" is redundant: \"@@%s\" (%s) already allows all of it",
-			r->text, c->text, where(r, c, w, sizeof(w)));
+		at_rule(l, r, BL_WARNING, "\"@@%s\" is redundant: \"@@%s\" (%s) already allows "
+			"all of it", r->text, c->text, where(r, c, w, sizeof(w)));
 }
 
 /* ---- protected names and addresses ------------------------------------ */
@@ -386,24 +391,23 @@ static void check_protected(struct lint *l)
 	struct bl_match m;
 
 	if (blocklist_match_name(l->bl, tlgslb, strlen(tlgslb), &m) && !warned_once(l, m.rule))
-		at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s, a CDN Kaspersky names resolve to in China and "
-			"that others share: block the Kaspersky names, never the CDN", m.rule->text,
-			tlgslb);
+		at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s, " MSG_CDN, m.rule->text, tlgslb);
 	for (size_t i = 0; i < ARRAY_SIZE(resolver_names); i++) {
 		const char *n = resolver_names[i];
 
 		if (blocklist_match_name(l->bl, n, strlen(n), &m) && !warned_once(l, m.rule))
-			at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s, a public DNS resolver: inspect DNS "
-				"to it, never block it", m.rule->text, n);
+			at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s, a public DNS resolver: "
+				"inspect DNS to it, never block it", m.rule->text, n);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(resolver_addrs); i++) {
 		struct addr a;
 
 		if (addr_parse(resolver_addrs[i].addr, &a) == 0 &&
 		    blocklist_match_addr(l->bl, &a, &m) && !warned_once(l, m.rule))
-			at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s (%s), a public DNS resolver Kaspersky "
-				"software falls back to: inspect DNS to it, never block it",
-				m.rule->text, resolver_addrs[i].addr, resolver_addrs[i].who);
+			at_rule(l, m.rule, BL_WARNING, "\"%s\" blocks %s (%s), a public DNS "
+				"resolver Kaspersky software falls back to: inspect DNS to it, "
+				"never block it", m.rule->text, resolver_addrs[i].addr,
+				resolver_addrs[i].who);
 	}
 }
 
@@ -509,10 +513,11 @@ static void rank(struct lint *l, const char *conf_path)
 				d->rank = f + 1;
 		}
 	}
-	qsort(l->d, l->n, sizeof(*l->d), diag_cmp);
+	if (l->n)
+		qsort(l->d, l->n, sizeof(*l->d), diag_cmp);
 }
 
-static int print(struct lint *l, bool strict)
+static int print(struct lint *l, bool strict, bool quiet)
 {
 	static const char *const sev[] = { "note", "warning", "error" };
 	size_t count[3] = { 0 };
@@ -521,6 +526,8 @@ static int print(struct lint *l, bool strict)
 		const struct diag *d = &l->d[i];
 
 		count[d->sev]++;
+		if (quiet && d->sev == BL_NOTE)
+			continue;
 		if (d->line)
 			printf("%s:%u: %s: %s\n", d->file, d->line, sev[d->sev], d->msg);
 		else
@@ -550,6 +557,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: embargo lint [options] [PATH...]\n"
 		   "  -s, --strict        warnings count as errors\n"
+		   "  -q, --quiet         do not print notes\n"
 		   "  -f, --format FMT    read every PATH as FMT: auto (default), list, hosts,\n"
 		   "                      adblock, rpz, cidr\n"
 		   "  -c, --config FILE   check an embargo.conf(5) file too; with no PATH, check\n"
@@ -595,6 +603,7 @@ int cmd_lint(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "strict", no_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "off", required_argument, NULL, 'O' },
@@ -607,15 +616,18 @@ int cmd_lint(int argc, char **argv)
 	enum bl_format fmt = BL_FORMAT_AUTO;
 	struct lint l = { 0 };
 	struct conf c;
-	bool strict = false, have_conf = false;
+	bool strict = false, quiet = false, have_conf = false;
 	char err[CONF_ERR_LEN];
 	int ch, status;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "sf:c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "sqf:c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			strict = true;
+			break;
+		case 'q':
+			quiet = true;
 			break;
 		case 'f':
 			if (blocklist_format_parse(optarg, &fmt) < 0) {
@@ -629,7 +641,8 @@ int cmd_lint(int argc, char **argv)
 		case 'O':
 		case 'I':
 			if ((ch == 'O' ? opt.n_off : opt.n_on) == LINT_MAX_SWITCHES) {
-				fprintf(stderr, "embargo: lint: too many --%s\n", ch == 'O' ? "off" : "on");
+				fprintf(stderr, "embargo: lint: too many --%s\n",
+					ch == 'O' ? "off" : "on");
 				return 2;
 			}
 			if (ch == 'O')
@@ -668,7 +681,7 @@ int cmd_lint(int argc, char **argv)
 	if (l.nomem)
 		add(&l, "embargo", 0, BL_ERROR, "out of memory: the check is incomplete");
 	rank(&l, conf_path);
-	status = print(&l, strict);
+	status = print(&l, strict, quiet);
 	blocklist_free((struct blocklist *)l.bl);
 	lint_free(&l);
 	if (have_conf)

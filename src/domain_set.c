@@ -3,18 +3,35 @@
  * domain_set.c - compact suffix index for domain rules (contract in
  * domain_set.h).
  *
- * Sized for lists of millions of names on small routers, so every entry
- * costs its text plus two bytes in the arena and six bytes of hash table,
- * and nothing else: no per-entry struct, no per-entry pointer.
+ * Sized for lists of millions of names on small routers: an entry costs
+ * about three quarters of its text plus two bytes in the arena, and six
+ * bytes of hash table per slot; no per-entry struct, no per-entry pointer.
  *
  * Arena record, appended by domain_set_add():
  *
- *   +------+------------------+-------------------------------+----+
- *   | head | delta (optional) | text: name, "=name", "*.name" | \0 |
- *   +------+------------------+-------------------------------+----+
+ *   +------+------------------+---------------------------------------+
+ *   | head | delta (optional) | name: packed, or raw text and a NUL   |
+ *   +------+------------------+---------------------------------------+
  *     head bits 0-1: enum ds_kind
- *     head bits 2-7: line delta from the previous record, 0..62;
- *                    63 = the delta follows as a LEB128 varint
+ *     head bit 2:    packed
+ *     head bits 3-7: line delta from the previous record, 0..30;
+ *                    31 = the delta follows as a LEB128 varint
+ *
+ * The name is stored without its "=" or "*." (the kind says which).  A
+ * name made only of letters, digits, '-', '_' and '.' - every list entry -
+ * is packed at 6 bits a character, and a last label found in a table of
+ * common TLDs becomes one symbol:
+ *
+ *   +-------+-------------------------------------------+
+ *   | count | count 6-bit symbols, low bits first       |
+ *   +-------+-------------------------------------------+
+ *     symbols 0-38: "a".."z", "0".."9", "-", "_", "."
+ *     symbols 39-63: ".com", ".net", ... (tld_suffix[]), last symbol only
+ *
+ * Anything else (a name with an escape, over 255 symbols) is stored raw.
+ * A look-up compares the few records whose tag matched in packed form,
+ * three bytes at a time; names are unpacked only for their text
+ * (domain_set_entry, domain_set_next) and to be hashed once, by finish.
  *
  * Tags and absolute line numbers live in a sparse marker array: a marker
  * starts a run of records with one tag whose lines rise, and a new one is
@@ -43,11 +60,12 @@
  * was hashed when it was inserted.  Word reads make the pass a few
  * multiplies per label instead of one per byte.
  *
- * Memory: the arena is an anonymous mapping that grows with mremap(2), so
- * growing never copies and never holds two arenas at once; finish gives the
- * unused tail back.  The table is allocated once, at its final size.
+ * Memory: the arena and the table are anonymous mappings.  The arena grows
+ * with mremap(2), so growing never copies and never holds two arenas at
+ * once, and the loader reserves it from the file size up front; finish
+ * gives the unused tail back.  The table is mapped once, at its final size.
  */
-#define _GNU_SOURCE		/* memrchr, mremap */
+#define _GNU_SOURCE		/* mremap */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +78,14 @@
 
 #define DS_MARK_EVERY 16		/* records per marker, at most */
 #define DS_CHUNK_SHIFT 10		/* arena bytes per marker-index entry: 1 KiB */
-#define DS_DELTA_ESC 63			/* head value: varint delta follows */
+#define DS_DELTA_ESC 31			/* head value: varint delta follows */
+#define DS_PACKED 0x04			/* head bit */
 #define DS_ARENA_MIN (64 * 1024)
 #define DS_SEED 0xcbf29ce484222325ULL
 #define DS_MUL 0x9fb21c651e98df25ULL	/* odd: (h ^ w) * DS_MUL is a bijection in h */
+#define DS_SYM_DOT 38
+#define DS_SYM_TLD 39			/* first TLD symbol */
+#define DS_PACK_MAX 255			/* symbols in a packed name */
 
 struct ds_marker {
 	uint32_t off;		/* first record of the run */
@@ -72,7 +94,7 @@ struct ds_marker {
 };
 
 struct domain_set {
-	char *arena;
+	char *arena;		/* mapping of @cap bytes, @len used */
 	size_t len, cap;
 	size_t records;
 
@@ -83,23 +105,56 @@ struct domain_set {
 	uint32_t last_tag, last_line;
 	unsigned since_mark;
 
-	uint16_t *tags;		/* n_slots, NULL until finished */
+	void *table;		/* mapping: @offs then @tags, NULL until finished */
+	size_t table_bytes;
+	uint16_t *tags;
 	uint32_t *offs;
 	uint32_t n_slots;
 	bool finished;
 
-	size_t entries, by_kind[3], duplicates;
+	size_t entries, by_kind[3], duplicates, text_bytes;
 };
 
-/* A decoded record header. */
+/* A decoded record. */
 struct ds_rec {
 	uint32_t delta;
 	enum ds_kind kind;
-	const char *text;	/* record text, prefix included */
-	const char *key;	/* the name, after the prefix */
+	bool packed;
+	const uint8_t *data;	/* the stored name */
+	size_t size;		/* bytes from the head to the end of the record */
 };
 
+static const char *const prefix[3] = { [DS_SUFFIX] = "", [DS_EXACT] = "=", [DS_SUBDOMAINS] = "*." };
 static const size_t prefix_len[3] = { [DS_SUFFIX] = 0, [DS_EXACT] = 1, [DS_SUBDOMAINS] = 2 };
+
+/*
+ * Last labels that get a symbol of their own: the most common TLDs of
+ * public blocklists (and the last labels of co.uk, com.br and the like),
+ * zero-padded to a word so that a look-up compares words.
+ */
+static const char tld_suffix[64 - DS_SYM_TLD][8] = {
+	"com", "net", "org", "ru", "de", "info", "io", "uk", "br", "cn", "jp", "fr", "xyz",
+	"top", "biz", "online", "site", "in", "pl", "nl", "it", "es", "co", "me", "us",
+};
+
+/* Characters by symbol; a TLD symbol (only ever last) is fixed up after unpacking. */
+static const char sym_char[64] = "abcdefghijklmnopqrstuvwxyz0123456789-_.";
+
+/* The symbol + 1 of each byte that packs, 0 for the others. */
+static const uint8_t sym1_of[256] = {
+	['a'] = 1, ['b'] = 2, ['c'] = 3, ['d'] = 4, ['e'] = 5, ['f'] = 6, ['g'] = 7, ['h'] = 8,
+	['i'] = 9, ['j'] = 10, ['k'] = 11, ['l'] = 12, ['m'] = 13, ['n'] = 14, ['o'] = 15,
+	['p'] = 16, ['q'] = 17, ['r'] = 18, ['s'] = 19, ['t'] = 20, ['u'] = 21, ['v'] = 22,
+	['w'] = 23, ['x'] = 24, ['y'] = 25, ['z'] = 26, ['0'] = 27, ['1'] = 28, ['2'] = 29,
+	['3'] = 30, ['4'] = 31, ['5'] = 32, ['6'] = 33, ['7'] = 34, ['8'] = 35, ['9'] = 36,
+	['-'] = 37, ['_'] = 38, ['.'] = DS_SYM_DOT + 1,
+};
+
+/* The symbol of byte @c; a byte that does not pack gives all bits above the sixth set. */
+static inline uint32_t sym_of(char c)
+{
+	return sym1_of[(uint8_t)c] - 1u;
+}
 
 static inline uint64_t mix64(uint64_t h)
 {
@@ -122,8 +177,8 @@ static inline uint64_t load32(const char *p)
 /*
  * Fold one label of @n bytes into @h.  Whole words first; the last 0-8
  * bytes are read as two overlapping 4-byte loads (or three single bytes),
- * never past the label.  The length goes in too, so that "ab" and "ab\0"
- * style ambiguities cannot arise from the padding.
+ * never past the label.  The length goes in too, so that the padding of a
+ * short label cannot make it equal to a longer one.
  */
 static inline uint64_t fold_label(uint64_t h, const char *p, size_t n)
 {
@@ -148,13 +203,26 @@ static inline uint64_t fold_label(uint64_t h, const char *p, size_t n)
 	return h ^ (h >> 29);
 }
 
+/*
+ * The last '.' in the first @n bytes of @p, or NULL.  A plain loop: labels
+ * are short, and memrchr's setup costs more than it saves on them.
+ */
+static inline const char *last_dot(const char *p, size_t n)
+{
+	while (n--) {
+		if (p[n] == '.')
+			return p + n;
+	}
+	return NULL;
+}
+
 /* Hash of a whole key, the same value domain_set_match computes per suffix. */
 static uint64_t key_hash(const char *k, size_t len)
 {
 	uint64_t h = DS_SEED;
 	const char *dot;
 
-	while ((dot = memrchr(k, '.', len))) {
+	while ((dot = last_dot(k, len))) {
 		size_t l = (size_t)(dot - k);
 
 		h = fold_label(h, dot + 1, len - l - 1);
@@ -174,13 +242,16 @@ static inline uint16_t slot_tag(uint64_t h, enum ds_kind kind)
 	return (uint16_t)(((h & 0x3fff) << 2) | ((unsigned)kind + 1));
 }
 
+/* ---- records ------------------------------------------------------------ */
+
 static size_t rec_decode(const struct domain_set *s, uint32_t off, struct ds_rec *r)
 {
 	const uint8_t *p = (const uint8_t *)s->arena + off;
 	size_t i = 1;
 
 	r->kind = (enum ds_kind)(p[0] & 3);
-	r->delta = p[0] >> 2;
+	r->packed = p[0] & DS_PACKED;
+	r->delta = p[0] >> 3;
 	if (r->delta == DS_DELTA_ESC) {
 		unsigned shift = 0;
 
@@ -190,23 +261,194 @@ static size_t rec_decode(const struct domain_set *s, uint32_t off, struct ds_rec
 			shift += 7;
 		} while (p[i++] & 0x80);
 	}
-	r->text = (const char *)p + i;
-	r->key = r->text + prefix_len[r->kind];
+	r->data = p + i;
+	if (r->packed)
+		r->size = i + 1 + ((size_t)r->data[0] * 6 + 7) / 8;
+	else
+		r->size = i + strlen((const char *)r->data) + 1;
 	return i;
 }
 
-/*
- * Compare a stored key with @len bytes of a looked-up name.  Stops at the
- * stored NUL, so it never reads past the record whatever @q holds.
- */
-static inline bool key_eq(const char *stored, const char *q, size_t len)
+/* Up to 4 symbols from @nbytes bytes at @p, low bits first. */
+static inline uint32_t load_syms(const uint8_t *p, size_t nbytes)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (stored[i] == '\0' || stored[i] != q[i])
+	uint32_t v = 0;
+
+	for (size_t i = 0; i < nbytes; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+/* The stored name as text into @out (NAME_MAX_TEXT bytes); returns its length. */
+static size_t rec_name(const struct ds_rec *r, char *out)
+{
+	const uint8_t *p = r->data + 1;
+	unsigned count = r->data[0], i, last = 0;
+	size_t n;
+
+	if (!r->packed) {
+		n = strlen((const char *)r->data);
+		memcpy(out, r->data, n + 1);
+		return n;
+	}
+	/* Four symbols in three bytes at a time, then the 1-3 left over. */
+	for (i = 0; i + 4 <= count; i += 4, p += 3) {
+		uint32_t v = load_syms(p, 3);
+
+		out[i] = sym_char[v & 63];
+		out[i + 1] = sym_char[(v >> 6) & 63];
+		out[i + 2] = sym_char[(v >> 12) & 63];
+		out[i + 3] = sym_char[(v >> 18) & 63];
+		last = v >> 18;
+	}
+	if (i < count) {
+		uint32_t v = load_syms(p, ((count - i) * 6 + 7) / 8);
+
+		for (; i < count; i++, v >>= 6)
+			out[i] = sym_char[last = v & 63];
+	}
+	n = count;
+	if (count && last >= DS_SYM_TLD) {
+		const char *t = tld_suffix[last - DS_SYM_TLD];
+		size_t tl = strlen(t);
+
+		out[n - 1] = '.';
+		memcpy(out + n, t, tl);
+		n += tl;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Symbol @i of a packed name (@p: the bytes after the count). */
+static inline unsigned sym_at(const uint8_t *p, unsigned i)
+{
+	size_t bit = (size_t)i * 6;
+	unsigned v = p[bit / 8];
+
+	if (bit % 8 > 2)
+		v |= (unsigned)p[bit / 8 + 1] << 8;
+	return (v >> (bit % 8)) & 63;
+}
+
+/*
+ * Is the packed name @r exactly @len bytes of @q?  Compared in the packed
+ * form, four symbols (three bytes) at a time, without unpacking: a query
+ * byte that has no symbol gives 63, which no stored body symbol is.
+ */
+static bool packed_eq(const struct ds_rec *r, const char *q, size_t len)
+{
+	const uint8_t *p = r->data + 1;
+	unsigned count = r->data[0], last;
+	size_t body = len, i;
+
+	if (count == 0)
+		return len == 0;
+	last = sym_at(p, count - 1);
+	if (last >= DS_SYM_TLD) {
+		const char *t = tld_suffix[last - DS_SYM_TLD];
+		size_t tl = strlen(t);
+
+		if (len < tl + 1 || q[len - tl - 1] != '.' || memcmp(q + len - tl, t, tl) != 0)
+			return false;
+		body = len - tl - 1;
+		if (body + 1 != count)
+			return false;
+	} else if (len != count) {
+		return false;
+	}
+	for (i = 0; i + 4 <= body; i += 4, p += 3) {
+		uint32_t v = sym_of(q[i]) & 63;
+
+		v |= (sym_of(q[i + 1]) & 63) << 6 | (sym_of(q[i + 2]) & 63) << 12 |
+		     (sym_of(q[i + 3]) & 63) << 18;
+		if (v != load_syms(p, 3))
 			return false;
 	}
-	return stored[len] == '\0';
+	for (unsigned k = 0; i < body; i++, k++) {
+		if ((sym_of(q[i]) & 63) != sym_at(p, k))
+			return false;
+	}
+	return true;
 }
+
+/* Is the stored name exactly @len bytes of @q? */
+static bool rec_eq(const struct ds_rec *r, const char *q, size_t len)
+{
+	const char *k = (const char *)r->data;
+
+	if (r->packed)
+		return packed_eq(r, q, len);
+	/* Stops at the stored NUL: never reads past the record. */
+	for (size_t i = 0; i < len; i++) {
+		if (k[i] == '\0' || k[i] != q[i])
+			return false;
+	}
+	return k[len] == '\0';
+}
+
+/* The symbol of the TLD @t (@n bytes), or 0: compared a word at a time. */
+static unsigned tld_symbol(const char *t, size_t n)
+{
+	uint64_t w = 0, x;
+
+	if (n == 0 || n >= 8)
+		return 0;
+	memcpy(&w, t, n);
+	for (size_t i = 0; i < ARRAY_SIZE(tld_suffix); i++) {
+		memcpy(&x, tld_suffix[i], sizeof(x));
+		if (x == w)
+			return DS_SYM_TLD + (unsigned)i;
+	}
+	return 0;
+}
+
+/*
+ * Pack @name into @out (1 + 192 bytes at most) if it can be: every byte a
+ * symbol, at most DS_PACK_MAX symbols.  Returns the bytes written, or 0.
+ */
+static size_t pack(const char *name, size_t len, uint8_t *out)
+{
+	const char *dot = last_dot(name, len);
+	size_t body = len, count, i;
+	uint32_t tld = 0, bad = 0;
+	unsigned k = 0;
+	uint8_t *o = out + 1;
+	uint32_t v = 0;
+
+	if (dot && dot > name) {
+		tld = tld_symbol(dot + 1, len - (size_t)(dot - name) - 1);
+		if (tld)
+			body = (size_t)(dot - name);
+	}
+	count = body + (tld != 0);
+	if (count > DS_PACK_MAX)
+		return 0;
+	out[0] = (uint8_t)count;
+	for (i = 0; i + 4 <= body; i += 4, o += 3) {
+		uint32_t a = sym_of(name[i]), b = sym_of(name[i + 1]);
+		uint32_t c = sym_of(name[i + 2]), d = sym_of(name[i + 3]);
+
+		bad |= a | b | c | d;
+		v = a | b << 6 | c << 12 | d << 18;
+		o[0] = (uint8_t)v;
+		o[1] = (uint8_t)(v >> 8);
+		o[2] = (uint8_t)(v >> 16);
+	}
+	/* The 0-3 symbols left, and the TLD's: at most four, in the last 1-3 bytes. */
+	v = 0;
+	for (; i < body; i++, k++) {
+		bad |= sym_of(name[i]);
+		v |= (sym_of(name[i]) & 63) << (6 * k);
+	}
+	if (tld)
+		v |= tld << (6 * k++);
+	for (unsigned b = 0; b < (k * 6 + 7) / 8; b++)
+		*o++ = (uint8_t)(v >> (8 * b));
+	return bad & ~63u ? 0 : (size_t)(o - out);
+}
+
+/* ---- building ----------------------------------------------------------- */
 
 struct domain_set *domain_set_new(void)
 {
@@ -219,10 +461,10 @@ void domain_set_free(struct domain_set *s)
 		return;
 	if (s->arena)
 		munmap(s->arena, s->cap);
+	if (s->table)
+		munmap(s->table, s->table_bytes);
 	free(s->marks);
 	free(s->chunk_mark);
-	free(s->tags);
-	free(s->offs);
 	free(s);
 }
 
@@ -253,6 +495,19 @@ static size_t page_round(size_t n)
 	return (n + pg - 1) / pg * pg;
 }
 
+/*
+ * An anonymous mapping: pages are backed when first written, so reserved
+ * room costs address space only.  (Transparent huge pages were tried: they
+ * back the reserved tail in 2 MiB steps and made no measurable difference
+ * to look-ups.)
+ */
+static void *map(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* The arena holds at least @need bytes: map it, or grow the mapping in place or by moving pages. */
 static int arena_grow(struct domain_set *s, size_t need)
 {
@@ -267,12 +522,13 @@ static int arena_grow(struct domain_set *s, size_t need)
 	cap = page_round(cap);
 	if (cap == s->cap)
 		return 0;
-	if (s->arena)
+	if (s->arena) {
 		p = mremap(s->arena, s->cap, cap, MREMAP_MAYMOVE);
-	else
-		p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+	} else if (!(p = map(cap))) {
 		return -ENOMEM;
+	}
 	s->arena = p;
 	s->cap = cap;
 	return 0;
@@ -299,8 +555,8 @@ static bool name_ok(const char *name, size_t len)
 int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, size_t len,
 		   uint32_t tag, uint32_t line)
 {
-	uint8_t hdr[6];
-	size_t hlen = 1, need;
+	uint8_t hdr[6], packed[1 + (DS_PACK_MAX * 6 + 7) / 8];
+	size_t hlen = 1, plen, need;
 	uint32_t delta = 0;
 	bool mark;
 	char *p;
@@ -313,17 +569,19 @@ int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, si
 	       s->since_mark >= DS_MARK_EVERY;
 	if (!mark)
 		delta = line - s->last_line;
+	plen = pack(name, len, packed);
+	hdr[0] = (uint8_t)(kind | (plen ? DS_PACKED : 0));
 	if (delta < DS_DELTA_ESC) {
-		hdr[0] = (uint8_t)(kind | delta << 2);
+		hdr[0] |= (uint8_t)(delta << 3);
 	} else {
-		hdr[0] = (uint8_t)(kind | DS_DELTA_ESC << 2);
+		hdr[0] |= DS_DELTA_ESC << 3;
 		do {
 			hdr[hlen++] = (uint8_t)((delta & 0x7f) | (delta > 0x7f ? 0x80 : 0));
 			delta >>= 7;
 		} while (delta);
 	}
 
-	need = hlen + prefix_len[kind] + len + 1;
+	need = hlen + (plen ? plen : len + 1);
 	/* Offsets are 32 bits: the record must start and end below 4 GiB. */
 	if (s->len + need > UINT32_MAX)
 		return -E2BIG;
@@ -346,15 +604,12 @@ int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, si
 	p = s->arena + s->len;
 	memcpy(p, hdr, hlen);
 	p += hlen;
-	if (kind == DS_EXACT) {
-		*p++ = '=';
-	} else if (kind == DS_SUBDOMAINS) {
-		*p++ = '*';
-		*p++ = '.';
+	if (plen) {
+		memcpy(p, packed, plen);
+	} else {
+		memcpy(p, name, len);
+		p[len] = '\0';
 	}
-	memcpy(p, name, len);
-	p[len] = '\0';
-
 	s->len += need;
 	s->records++;
 	s->since_mark++;
@@ -363,22 +618,20 @@ int domain_set_add(struct domain_set *s, enum ds_kind kind, const char *name, si
 	return 0;
 }
 
-/* Insert the record at @off (key hash @h), or count it as a repeat of an earlier one. */
-static void insert(struct domain_set *s, uint32_t off, uint64_t h)
+/* Insert the record at @off, of name @key (hash @h), or count it as a repeat. */
+static void insert(struct domain_set *s, uint32_t off, const char *key, size_t klen, uint64_t h)
 {
 	struct ds_rec r, o;
-	size_t klen;
 	uint32_t i;
 	uint16_t t;
 
 	rec_decode(s, off, &r);
-	klen = strlen(r.key);
 	t = slot_tag(h, r.kind);
 	for (i = home_slot(h, s->n_slots); s->tags[i]; i = i + 1 == s->n_slots ? 0 : i + 1) {
 		if (s->tags[i] != t)
 			continue;
 		rec_decode(s, s->offs[i], &o);
-		if (key_eq(o.key, r.key, klen)) {
+		if (rec_eq(&o, key, klen)) {
 			s->duplicates++;
 			return;
 		}
@@ -387,6 +640,7 @@ static void insert(struct domain_set *s, uint32_t off, uint64_t h)
 	s->offs[i] = off;
 	s->entries++;
 	s->by_kind[r.kind]++;
+	s->text_bytes += prefix_len[r.kind] + klen + 1;
 }
 
 int domain_set_finish(struct domain_set *s)
@@ -399,8 +653,10 @@ int domain_set_finish(struct domain_set *s)
 	enum { DS_AHEAD = 16 };
 	struct {
 		uint32_t off;
+		uint16_t len;
 		uint64_t h;
-	} ring[DS_AHEAD];
+		char name[NAME_MAX_TEXT];
+	} *ring;
 	size_t n, off = 0, k = 0;
 	struct ds_rec r;
 
@@ -414,17 +670,21 @@ int domain_set_finish(struct domain_set *s)
 		return -ENOMEM;
 	s->n_chunks = (s->len >> DS_CHUNK_SHIFT) + 1;
 	s->chunk_mark = malloc(s->n_chunks * sizeof(*s->chunk_mark));
-	s->tags = calloc(n, sizeof(*s->tags));
-	s->offs = malloc(n * sizeof(*s->offs));
-	if (!s->tags || !s->offs || !s->chunk_mark) {
+	s->table_bytes = page_round(n * (sizeof(*s->tags) + sizeof(*s->offs)));
+	s->table = map(s->table_bytes);
+	ring = malloc(DS_AHEAD * sizeof(*ring));
+	if (!s->chunk_mark || !s->table || !ring) {
 		free(s->chunk_mark);
-		free(s->tags);
-		free(s->offs);
+		free(ring);
+		if (s->table)
+			munmap(s->table, s->table_bytes);
 		s->chunk_mark = NULL;
-		s->tags = NULL;
-		s->offs = NULL;
+		s->table = NULL;
 		return -ENOMEM;
 	}
+	/* offs first: it is 4-byte aligned at the start of the mapping. */
+	s->offs = s->table;
+	s->tags = (uint16_t *)(s->offs + n);
 	s->n_slots = (uint32_t)n;
 	/* The first marker starts at offset 0, so every boundary has one in force. */
 	for (size_t c = 0, m = 0; c < s->n_chunks; c++) {
@@ -434,21 +694,28 @@ int domain_set_finish(struct domain_set *s)
 	}
 
 	while (off < s->len) {
-		size_t hl = rec_decode(s, (uint32_t)off, &r), klen = strlen(r.key);
-		uint64_t h = key_hash(r.key, klen);
-		uint32_t home = home_slot(h, s->n_slots);
+		size_t klen, j = k % DS_AHEAD;
+		uint64_t h;
 
-		__builtin_prefetch(&s->tags[home], 1);
-		__builtin_prefetch(&s->offs[home], 1);
+		/* The slot's ring entry is free again once its insert is done. */
 		if (k >= DS_AHEAD)
-			insert(s, ring[k % DS_AHEAD].off, ring[k % DS_AHEAD].h);
-		ring[k % DS_AHEAD].off = (uint32_t)off;
-		ring[k % DS_AHEAD].h = h;
+			insert(s, ring[j].off, ring[j].name, ring[j].len, ring[j].h);
+		rec_decode(s, (uint32_t)off, &r);
+		klen = rec_name(&r, ring[j].name);
+		h = key_hash(ring[j].name, klen);
+		__builtin_prefetch(&s->tags[home_slot(h, s->n_slots)], 1);
+		ring[j].off = (uint32_t)off;
+		ring[j].len = (uint16_t)klen;
+		ring[j].h = h;
 		k++;
-		off += hl + prefix_len[r.kind] + klen + 1;
+		off += r.size;
 	}
-	for (size_t j = k > DS_AHEAD ? k - DS_AHEAD : 0; j < k; j++)
-		insert(s, ring[j % DS_AHEAD].off, ring[j % DS_AHEAD].h);
+	for (size_t j = k > DS_AHEAD ? k - DS_AHEAD : 0; j < k; j++) {
+		size_t x = j % DS_AHEAD;
+
+		insert(s, ring[x].off, ring[x].name, ring[x].len, ring[x].h);
+	}
+	free(ring);
 
 	/* Give back the arena's unused pages (in place: pointers stay valid). */
 	if (s->arena && page_round(s->len) < s->cap) {
@@ -460,6 +727,8 @@ int domain_set_finish(struct domain_set *s)
 	s->finished = true;
 	return 0;
 }
+
+/* ---- looking up --------------------------------------------------------- */
 
 /*
  * Scan the probe run of one suffix for the kinds in @want (a bit per kind),
@@ -479,7 +748,7 @@ static long probe(const struct domain_set *s, uint64_t h, const char *q, size_t 
 		if ((tg & ~3u) != t14 || !(want & 1u << k))
 			continue;
 		rec_decode(s, s->offs[i], &r);
-		if (!key_eq(r.key, q, qlen))
+		if (!rec_eq(&r, q, qlen))
 			continue;
 		if (k == best_kind)
 			return i;
@@ -498,11 +767,12 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
 	const char *dot;
 	size_t end = len;
 
-	if (!s || !s->finished || len == 0 || len >= NAME_MAX_TEXT)
+	/* An empty set (the usual exception set) costs no hashing. */
+	if (!s || !s->finished || !s->entries || len == 0 || len >= NAME_MAX_TEXT)
 		return false;
 
 	/* One right-to-left pass: the hash of every suffix starting after a dot. */
-	while ((dot = memrchr(name, '.', end))) {
+	while ((dot = last_dot(name, end))) {
 		size_t i = (size_t)(dot - name);
 
 		h = fold_label(h, dot + 1, end - i - 1);
@@ -554,6 +824,18 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
 	return false;
 }
 
+/* The text ("=name" for an exact entry) of the record @r into @e->buf. */
+static void fill_entry(const struct ds_rec *r, struct ds_entry *e)
+{
+	size_t pl = prefix_len[r->kind];
+
+	memcpy(e->buf, prefix[r->kind], pl);
+	rec_name(r, e->buf + pl);
+	e->text = e->buf;
+	e->name = e->buf + pl;
+	e->kind = r->kind;
+}
+
 void domain_set_entry(const struct domain_set *s, const struct ds_hit *hit, struct ds_entry *e)
 {
 	size_t c = hit->ref >> DS_CHUNK_SHIFT, lo, hi;
@@ -574,18 +856,16 @@ void domain_set_entry(const struct domain_set *s, const struct ds_hit *hit, stru
 	off = s->marks[lo].off;
 	line = s->marks[lo].line;
 	for (;;) {
-		size_t hl = rec_decode(s, off, &r);
-
+		rec_decode(s, off, &r);
 		line += r.delta;
 		if (off == hit->ref)
 			break;
-		off += (uint32_t)(hl + strlen(r.text) + 1);
+		off += (uint32_t)r.size;
 	}
-	e->text = r.text;
-	e->name = r.key;
-	e->kind = r.kind;
+	fill_entry(&r, e);
 	e->tag = s->marks[lo].tag;
 	e->line = line;
+	e->ref = hit->ref;
 }
 
 bool domain_set_find(const struct domain_set *s, enum ds_kind kind, const char *name,
@@ -609,7 +889,6 @@ bool domain_set_find(const struct domain_set *s, enum ds_kind kind, const char *
 bool domain_set_next(const struct domain_set *s, struct ds_iter *it, struct ds_entry *e)
 {
 	struct ds_rec r;
-	size_t hl;
 
 	if (it->off >= s->len)
 		return false;
@@ -620,15 +899,13 @@ bool domain_set_next(const struct domain_set *s, struct ds_iter *it, struct ds_e
 		it->line = s->marks[it->mark].line;
 		it->tag = s->marks[it->mark].tag;
 	}
-	hl = rec_decode(s, it->off, &r);
+	rec_decode(s, it->off, &r);
 	it->line += r.delta;
-	e->text = r.text;
-	e->name = r.key;
-	e->kind = r.kind;
+	fill_entry(&r, e);
 	e->tag = it->tag;
 	e->line = it->line;
 	e->ref = it->off;
-	it->off += (uint32_t)(hl + strlen(r.text) + 1);
+	it->off += (uint32_t)r.size;
 	return true;
 }
 
@@ -643,7 +920,8 @@ void domain_set_get_stats(const struct domain_set *s, struct ds_stats *st)
 	st->entries = s->entries;
 	memcpy(st->by_kind, s->by_kind, sizeof(st->by_kind));
 	st->duplicates = s->duplicates;
-	st->bytes = sizeof(*s) + s->cap + s->cap_marks * sizeof(*s->marks) +
-		    s->n_chunks * sizeof(*s->chunk_mark) +
-		    (size_t)s->n_slots * (sizeof(*s->tags) + sizeof(*s->offs));
+	st->text_bytes = s->text_bytes;
+	st->bytes = sizeof(*s) + (s->finished ? s->cap : s->len) +
+		    s->cap_marks * sizeof(*s->marks) + s->n_chunks * sizeof(*s->chunk_mark) +
+		    s->table_bytes;
 }

@@ -3,9 +3,10 @@
  * domain_set.h - a compact, immutable index of domain rules, matched on
  * label boundaries.
  *
- * Built in two phases: domain_set_add() appends entries to one string arena
- * (nothing else is allocated per entry), domain_set_finish() sizes an
- * open-addressing hash table once, for the final count.  After that the set
+ * Built in two phases: domain_set_add() appends entries to one arena
+ * (nothing else is allocated per entry; names are packed at 6 bits a
+ * character), domain_set_finish() sizes an open-addressing hash table once,
+ * for the final count.  After that the set
  * is only read; look-ups allocate nothing and may run in several threads.
  *
  * Three kinds of entry, as in the blocklist format (blocklist.h):
@@ -24,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "name.h"
 
 enum ds_kind {
 	DS_SUFFIX = 0,
@@ -45,7 +48,11 @@ struct ds_hit {
 				 * (sub)name starts: 0 for the whole name */
 };
 
-/* Everything stored about one entry (domain_set_entry). */
+/*
+ * Everything stored about one entry (domain_set_entry, domain_set_next).
+ * The index keeps names packed, so the text is rebuilt into @buf: @text
+ * and @name are valid as long as this struct.
+ */
 struct ds_entry {
 	const char *text;	/* "name", "=name" or "*.name", NUL-terminated */
 	const char *name;	/* the name alone (points into @text) */
@@ -53,6 +60,7 @@ struct ds_entry {
 	uint32_t tag;		/* caller's value given to domain_set_add() */
 	uint32_t line;		/* likewise */
 	uint32_t ref;		/* where the entry is stored (as ds_hit.ref) */
+	char buf[NAME_MAX_TEXT + 2];
 };
 
 struct ds_stats {
@@ -60,6 +68,8 @@ struct ds_stats {
 	size_t by_kind[3];	/* entries per enum ds_kind */
 	size_t duplicates;	/* repeated (kind, name) pairs, ignored */
 	size_t bytes;		/* memory held: arena, table, line markers */
+	size_t text_bytes;	/* the texts of all entries, NULs included: what
+				 * copies of every entry's text would take */
 };
 
 /* domain_set_new - an empty set, or NULL (errno ENOMEM).  Free with domain_set_free(). */
@@ -113,8 +123,8 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
 
 /*
  * domain_set_entry - the text, tag and line of a hit.  Slower than a match
- * (it walks at most a few dozen entries to rebuild the line number), so
- * callers resolve only the hits they report.
+ * (it walks at most a few dozen entries to rebuild the line number and
+ * unpacks the name), so callers resolve only the hits they report, once.
  */
 void domain_set_entry(const struct domain_set *s, const struct ds_hit *hit, struct ds_entry *e);
 

@@ -189,7 +189,8 @@ int lf_hosts_line(const struct lf_sink *s, unsigned line, char *text, size_t len
 		*pct = '\0';
 	if (addr_parse(tok, &a) < 0)
 		return lf_error(s, line, "hosts: \"%s\" is not an address "
-				"(a hosts line is ADDRESS NAME...)", lf_quote(q, sizeof(q), tok, n));
+				"(a hosts line is ADDRESS NAME...)",
+				lf_quote(q, sizeof(q), tok, n));
 	sink = hosts_sink_addr(&a);
 	while ((tok = next_token(text, len, &i, &n, 0))) {
 		names++;
@@ -291,7 +292,8 @@ int lf_cidr_line(const struct lf_sink *s, unsigned line, char *text, size_t len)
 	if (extra)
 		return lf_error(s, line, "cidr: unexpected \"%s\" after \"%s\" "
 				"(one address or prefix a line)",
-				lf_quote(q2, sizeof(q2), extra, n2), lf_quote(q1, sizeof(q1), tok, n));
+				lf_quote(q2, sizeof(q2), extra, n2),
+				lf_quote(q1, sizeof(q1), tok, n));
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_check.h"
+#include "cmd_lint.h"
 #include "config.h"
 #include "replay.h"
 #ifdef HAVE_CMD_RUN
@@ -24,6 +25,7 @@ static const struct command commands[] = {
 #endif
 	{ "replay", cmd_replay, "report the blocklisted names and addresses in capture files" },
 	{ "check", cmd_check, "explain the decision for names or addresses" },
+	{ "lint", cmd_lint, "check list and configuration files" },
 };
 
 static void usage(FILE *f)

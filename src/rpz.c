@@ -101,7 +101,8 @@ static int owner_trigger(struct rpz *z, const ldns_rdf *owner, struct trigger *t
 		for (uint8_t j = 0; j < l; j++) {
 			char c = (char)p[off + j];
 
-			if (!ch_is_alnum(c) && c != '-' && c != '_' && !(c == '*' && i == 0 && l == 1))
+			if (!ch_is_alnum(c) && c != '-' && c != '_' &&
+			    !(c == '*' && i == 0 && l == 1))
 				return -EINVAL;
 			t->text[k++] = c;
 		}

@@ -530,7 +530,8 @@ static void test_ok_files(void)
 	if (bl) {
 		ok(match(bl, "crlf.example", &m) && m.rule->line == 3 &&
 		   strcmp(m.rule->section->category, "crlf") == 0, "crlf.example, line 3");
-		ok(match(bl, "indented.example", &m) && m.rule->line == 4, "indented entry, line 4");
+		ok(match(bl, "indented.example", &m) && m.rule->line == 4,
+		   "indented entry, line 4");
 		ok(match(bl, "last.example", &m) && m.rule->line == 8,
 		   "last line without newline, line 8");
 		blocklist_free(bl);
@@ -547,7 +548,8 @@ static void test_ok_files(void)
 	ok(bl != NULL, "63-byte label, 253-byte name, 64-byte list and category names");
 	if (bl) {
 		blocklist_get_stats(bl, &st);
-		is_int(3, st.domains, "the 253-byte name with a trailing dot is a repeat: 3 domains");
+		is_int(3, st.domains,
+		       "the 253-byte name with a trailing dot is a repeat: 3 domains");
 		is_int(1, st.duplicates, "1 repeat");
 		ok(match(bl, "last.example", &m) && strlen(m.rule->section->list) == 64 &&
 		   strlen(m.rule->section->category) == 64, "64-byte names kept");
@@ -572,7 +574,8 @@ static void test_ok_files(void)
 		struct bl_error err;
 
 		bl = NULL;
-		ok(blocklist_load(&bl, NULL, 0, NULL, &err) == 0 && bl, "no paths: empty blocklist");
+		ok(blocklist_load(&bl, NULL, 0, NULL, &err) == 0 && bl,
+		   "no paths: empty blocklist");
 		ok(bl && !match(bl, "example.com", &m), "  matches nothing");
 		blocklist_free(bl);
 	}
@@ -589,7 +592,8 @@ static void test_dirs(void)
 		bl = load1(slash ? DATA "dir/" : DATA "dir");
 		if (!ok(bl != NULL, "load dir%s", slash ? "/" : ""))
 			continue;
-		ok(match(bl, "order.example", &m) && strcmp(m.rule->section->category, "first") == 0,
+		ok(match(bl, "order.example", &m) &&
+		   strcmp(m.rule->section->category, "first") == 0,
 		   "a repeated entry keeps the first file's section (sorted order)");
 		is_str(DATA "dir/a.list", m.rule ? m.rule->section->file : NULL, "  path joined");
 		is_str("a", m.rule ? m.rule->section->list : NULL, "  list: the stem \"a\"");
@@ -627,7 +631,8 @@ static void test_errors(void)
 		  "@enforce: invalid date \"2024-09-29T00:00:00\" (RFC 3339 such as "
 		  "2024-09-29T00:00:00-04:00, \"always\" or \"never\")" },
 		{ "err-action.list", 3, "@action: invalid action \"block\" (drop, reject or log)" },
-		{ "err-action-case.list", 3, "@action: invalid action \"DROP\" (drop, reject or log)" },
+		{ "err-action-case.list", 3,
+		  "@action: invalid action \"DROP\" (drop, reject or log)" },
 		{ "err-missing-value.list", 3, "@category: missing value" },
 		{ "err-extra-value.list", 3, "@action: unexpected \"now\" after the value" },
 		{ "err-ident.list", 3,
@@ -652,19 +657,22 @@ static void test_errors(void)
 		{ "err-star.list", 3,
 		  "domain: '*' is only allowed as a leading \"*.\" in \"a.*.example\"" },
 		{ "err-prefix.list", 3,
-		  "cidr: invalid prefix length in \"192.0.2.0/33\" (0-32 for IPv4, 0-128 for IPv6)" },
+		  "cidr: invalid prefix length in \"192.0.2.0/33\" (0-32 for IPv4, 0-128 for "
+		  "IPv6)" },
 		{ "err-addr.list", 3, "cidr: invalid address in \"192.0.2.256\"" },
 		{ "err-hostbits.list", 3,
 		  "cidr: host bits set in \"77.74.176.1/21\" (the network is 77.74.176.0/21)" },
 		{ "err-hostbits6.list", 3,
-		  "cidr: host bits set in \"2a03:2480:4000::/33\" (the network is 2a03:2480::/33)" },
+		  "cidr: host bits set in \"2a03:2480:4000::/33\" (the network is "
+		  "2a03:2480::/33)" },
 		{ "err-exact-cidr.list", 3,
 		  "cidr: \"=\" and \"*.\" apply to names only, not to \"192.0.2.1\"" },
 		{ "err-allow-empty.list", 3, "allow: missing entry after \"@@\"" },
 		{ "err-exact-empty.list", 3, "domain: missing name after \"=\"" },
 		{ "err-sub-empty.list", 3, "domain: missing name after \"*.\"" },
 		{ "err-two-entries.list", 3,
-		  "unexpected \"example.net\" after the entry \"example.com\" (one entry per line)" },
+		  "unexpected \"example.net\" after the entry \"example.com\" (one entry per "
+		  "line)" },
 		{ "err-hosts-format.list", 3,
 		  "unexpected \"ads.example\" after the entry \"0.0.0.0\" (one entry per line)" },
 		{ "err-nul.list", 3, "NUL byte in line" },
@@ -711,6 +719,81 @@ static void test_errors(void)
 	}
 }
 
+/* Every entry as loaded, repeats included, and exact look-ups (for lint). */
+static void test_inspect(void)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+		bool allow, repeat;
+		enum bl_rule_kind kind;
+	} want[] = {
+		{ "a.example", 2, false, false, BL_SUFFIX },
+		{ "=b.example", 3, false, false, BL_EXACT },
+		{ "*.c.example", 4, false, false, BL_SUBDOMAINS },
+		{ "a.example", 5, false, true, BL_SUFFIX },
+		{ "=b.example", 6, true, false, BL_EXACT },
+		{ "192.0.2.0/24", 7, false, false, BL_CIDR },
+		{ "192.0.2.0/24", 8, false, true, BL_CIDR },
+		{ "192.0.2.9/32", 9, true, false, BL_CIDR },
+	};
+	struct blocklist *bl = load1(DATA "inspect.list");
+	const struct bl_rule *r, *first = NULL;
+	struct bl_entry e;
+	struct bl_iter it;
+	struct addr a;
+	size_t n = 0;
+
+	if (!ok(bl != NULL, "inspect.list loads"))
+		return;
+	blocklist_iter_init(&it);
+	while (blocklist_iter_next(bl, &it, &e)) {
+		if (n < ARRAY_SIZE(want)) {
+			ok(strcmp(e.rule->text, want[n].text) == 0 &&
+			   e.rule->line == want[n].line &&
+			   e.rule->allow == want[n].allow && e.rule->kind == want[n].kind &&
+			   (e.kept != e.rule) == want[n].repeat && e.kept &&
+			   strcmp(e.kept->text, e.rule->text) == 0,
+			   "entry %zu: %s%s line %u%s", n, want[n].allow ? "@@" : "", want[n].text,
+			   want[n].line, want[n].repeat ? ", a repeat" : "");
+			if (want[n].kind != BL_CIDR)
+				ok(e.len == strlen(e.name) &&
+				   strcmp(e.name, "a.example") * strcmp(e.name, "b.example") *
+				   strcmp(e.name, "c.example") == 0, "entry %zu: name %s", n,
+				   e.name);
+			else
+				ok(e.plen == (n == 7 ? 32u : 24u), "entry %zu: /%u", n, e.plen);
+		}
+		if (n == 0)
+			first = e.rule;
+		if (n == 3)
+			ok(e.kept == first && e.kept->line == 2,
+			   "the repeat's kept rule is line 2's");
+		n++;
+	}
+	is_int(ARRAY_SIZE(want), n, "%zu entries", ARRAY_SIZE(want));
+	ok(!blocklist_iter_next(bl, &it, &e), "the iterator stays at the end");
+
+	r = blocklist_find_name(bl, false, BL_SUFFIX, "a.example", 9);
+	ok(r && r == first, "find a.example: the rule matching returns");
+	ok(!blocklist_find_name(bl, false, BL_EXACT, "a.example", 9), "find =a.example: none");
+	ok(!blocklist_find_name(bl, false, BL_SUFFIX, "x.a.example", 11), "find is exact");
+	r = blocklist_find_name(bl, true, BL_EXACT, "b.example", 9);
+	ok(r && r->allow && r->line == 6, "find @@=b.example: line 6");
+	ok(!blocklist_find_name(bl, false, BL_CIDR, "a.example", 9), "find a CIDR kind: none");
+	addr_parse("192.0.2.9", &a);
+	r = blocklist_find_net(bl, false, &a, 32);
+	ok(r && r->line == 7, "find_net 192.0.2.9/32: the /24 of line 7");
+	ok(!blocklist_find_net(bl, false, &a, 23), "find_net at most /23: none");
+	r = blocklist_find_net(bl, true, &a, 32);
+	ok(r && r->allow && r->line == 9, "find_net allow: @@192.0.2.9");
+	is_int(1, blocklist_n_files(bl), "one file");
+	is_str(DATA "inspect.list", blocklist_file(bl, 0), "the file");
+	is_int(0, blocklist_n_notes(bl), "no notes");
+	ok(blocklist_note(bl, 0) == NULL, "note past the end: NULL");
+	blocklist_free(bl);
+}
+
 int main(void)
 {
 	test_real();
@@ -718,5 +801,6 @@ int main(void)
 	test_ok_files();
 	test_dirs();
 	test_errors();
+	test_inspect();
 	return done_testing();
 }

@@ -355,11 +355,68 @@ static void test_random(void)
 	free(refs);
 }
 
+/* Longest prefix of at most N bits: what lint uses to find a broader rule. */
+static void test_lookup_max(void)
+{
+	static const struct {
+		const char *a;
+		unsigned max;
+		bool hit;
+		uint32_t v;
+		unsigned plen;
+	} t[] = {
+		{ "10.1.2.3", 32, true, 3, 24 },
+		{ "10.1.2.3", 24, true, 3, 24 },
+		{ "10.1.2.3", 23, true, 2, 16 },
+		{ "10.1.2.3", 16, true, 2, 16 },
+		{ "10.1.2.3", 15, true, 1, 8 },
+		{ "10.1.2.3", 8, true, 1, 8 },
+		{ "10.1.2.3", 7, false, 0, 0 },
+		{ "10.1.2.3", 0, false, 0, 0 },
+		{ "10.2.0.0", 32, true, 1, 8 },
+		{ "2001:db8::1", 128, true, 4, 32 },
+		{ "2001:db8::1", 31, false, 0, 0 },
+		{ "2001:db8::1", 200, true, 4, 32 },
+	};
+	struct cidr_set *s = cidr_set_new();
+	struct cidr_set *all = cidr_set_new();
+	struct addr a;
+	uint32_t v;
+	unsigned plen;
+
+	add(s, "10.0.0.0/8", 1);
+	add(s, "10.1.0.0/16", 2);
+	add(s, "10.1.2.0/24", 3);
+	add(s, "2001:db8::/32", 4);
+	cidr_set_finish(s);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		a = A(t[i].a);
+		v = 99;
+		plen = 99;
+		if (t[i].hit)
+			ok(cidr_set_lookup_max(s, &a, t[i].max, &v, &plen) && v == t[i].v &&
+			   plen == t[i].plen, "lookup_max %s /%u: value %u /%u", t[i].a, t[i].max,
+			   t[i].v, t[i].plen);
+		else
+			ok(!cidr_set_lookup_max(s, &a, t[i].max, &v, &plen) && v == 99 &&
+			   plen == 99,
+			   "lookup_max %s /%u: none, outputs untouched", t[i].a, t[i].max);
+	}
+	/* A /0 is found at every maximum. */
+	add(all, "0.0.0.0/0", 7);
+	cidr_set_finish(all);
+	a = A("192.0.2.1");
+	ok(cidr_set_lookup_max(all, &a, 0, &v, &plen) && v == 7 && plen == 0, "lookup_max /0 at 0");
+	cidr_set_free(s);
+	cidr_set_free(all);
+}
+
 int main(void)
 {
 	test_parse();
 	test_mask();
 	test_lpm();
 	test_random();
+	test_lookup_max();
 	return done_testing();
 }

@@ -5,6 +5,7 @@
  * randomised comparison with a sorted-array oracle.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,16 +20,18 @@ static int add(struct domain_set *s, enum ds_kind k, const char *name, uint32_t 
 	return domain_set_add(s, k, name, strlen(name), tag, line);
 }
 
-/* The text of the entry matching @q, or NULL. */
+/* The text of the entry matching @q, or NULL (in a static buffer). */
 static const char *match_text(const struct domain_set *s, const char *q)
 {
+	static char text[NAME_MAX_TEXT + 2];
 	struct ds_hit h;
 	struct ds_entry e;
 
 	if (!domain_set_match(s, q, strlen(q), &h))
 		return NULL;
 	domain_set_entry(s, &h, &e);
-	return e.text;
+	snprintf(text, sizeof(text), "%s", e.text);
+	return text;
 }
 
 static void test_kinds(void)
@@ -194,8 +197,9 @@ static void test_entry(void)
 			if (strcmp(e.text, want) || strcmp(e.name, name) || e.kind != k ||
 			    e.tag != (uint32_t)i / 100 || e.line != line) {
 				if (bad++ < 5)
-					diag("%s: text %s name %s kind %d tag %u line %u (want line %u)",
-					     q, e.text, e.name, e.kind, e.tag, e.line, line);
+					diag("%s: text %s name %s kind %d tag %u line %u "
+					     "(want line %u)", q, e.text, e.name, e.kind, e.tag,
+					     e.line, line);
 			}
 		}
 		line += gaps[i % ARRAY_SIZE(gaps)];
@@ -437,18 +441,198 @@ static void test_random(void)
 		got = domain_set_match(s, name, len, &h);
 		if (got)
 			domain_set_entry(s, &h, &e);
-		if (got != (want != NULL) ||
-		    (got && (e.tag != want->idx || e.line != want->idx + 1 ||
-			     strcmp(e.name, want->name) || e.kind != want->kind))) {
+		if (!want) {
+			if (got && bad++ < 5)
+				diag("%s: got %s (tag %u), want none", name, e.text, e.tag);
+		} else if (!got || e.tag != want->idx || e.line != want->idx + 1 ||
+			   strcmp(e.name, want->name) || e.kind != want->kind) {
 			if (bad++ < 5)
 				diag("%s: got %s (tag %u), want %s (idx %u)", name,
-				     got ? e.text : "none", got ? e.tag : 0,
-				     want ? want->name : "none", want ? want->idx : 0);
+				     got ? e.text : "none", got ? e.tag : 0, want->name, want->idx);
 		}
 	}
 	is_int(0, bad, "random: %d look-ups agree with the oracle", Q);
 	domain_set_free(s);
 	free(refs);
+}
+
+/*
+ * Long names around the packing limit of 255 symbols: 255 and 256 letters
+ * (dots included), then 254 and 255 letters and ".com" (one symbol).
+ */
+static const char *big_name(char *buf, unsigned k)
+{
+	size_t len = k < 2 ? 255 + k : 254 + (k - 2);
+
+	memset(buf, 'p', len);
+	buf[100] = buf[200] = '.';
+	buf[len] = '\0';
+	if (k >= 2)
+		strcat(buf, ".com");
+	return buf;
+}
+
+/*
+ * Names are stored packed (6 bits a character, a symbol for common TLDs)
+ * or raw: every form must come back byte for byte, match, and not match
+ * its neighbours.
+ */
+static void test_packing(void)
+{
+	static const char *const names[] = {
+		/* every TLD with a symbol, and look-alikes that have none */
+		"a.com", "a.net", "a.org", "a.ru", "a.de", "a.info", "a.io", "a.uk", "a.br",
+		"a.cn", "a.jp", "a.fr", "a.xyz", "a.top", "a.biz", "a.online", "a.site", "a.in",
+		"a.pl", "a.nl", "a.it", "a.es", "a.co", "a.me", "a.us",
+		"a.comm", "a.cm", "a.onlinex", "a.c", "a.example", "a.co.uk", "b.com.br",
+		/* a TLD alone, or as a first label, is spelled out */
+		"com", "net", "com.example", "online.xyz",
+		/* 1-9 characters before the TLD: every remainder of four symbols */
+		"b.com", "bb.com", "bbb.com", "bbbb.com", "bbbbb.com", "bbbbbb.com",
+		"bbbbbbb.com", "bbbbbbbb.com", "bbbbbbbbb.com",
+		"c", "cc", "ccc", "cccc", "ccccc",
+		/* every symbol */
+		"abcdefghijklmnopqrstuvwxyz.0123456789-_.example",
+		"_dmarc.x-y.example", "9.9.9.9.in-addr.example",
+		/* not packed: upper case and escapes are stored as they are */
+		"Upper.Case.com", "esc\\046aped.example", "\\000.example",
+	};
+	struct domain_set *s = domain_set_new();
+	char big[300];
+	struct ds_entry e;
+	struct ds_iter it = { 0 };
+	struct ds_hit h;
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		add(s, DS_EXACT, names[i], 1, (uint32_t)(i + 1));
+	/* 255 symbols pack, 256 do not (with and without a TLD symbol). */
+	for (unsigned k = 0; k < 4; k++)
+		add(s, DS_SUFFIX, big_name(big, k), 2, 1000 + k);
+	is_int(0, domain_set_finish(s), "packing: finish");
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		n = strlen(names[i]);
+		if (!ok(domain_set_find(s, DS_EXACT, names[i], n, &h), "packing: find \"%s\"",
+			names[i]))
+			continue;
+		domain_set_entry(s, &h, &e);
+		ok(strcmp(e.name, names[i]) == 0 && e.text[0] == '=' &&
+		   strcmp(e.text + 1, names[i]) == 0 && e.line == i + 1 && e.tag == 1,
+		   "packing: \"%s\" comes back as \"%s\", line %u", names[i], e.text, e.line);
+		ok(domain_set_match(s, names[i], n, &h) && h.kind == DS_EXACT && h.pos == 0,
+		   "packing: \"%s\" matches", names[i]);
+		ok(!domain_set_find(s, DS_SUFFIX, names[i], n, &h), "packing: \"%s\" only exact",
+		   names[i]);
+	}
+	ok(!domain_set_match(s, "a.comx", 6, &h) && !domain_set_match(s, "a.co.u", 6, &h) &&
+	   !domain_set_match(s, "x.a.com", 7, &h) && !domain_set_match(s, "a", 1, &h) &&
+	   !domain_set_match(s, "upper.case.com", 14, &h),
+	   "packing: near misses do not match (and matching is case-sensitive)");
+	for (unsigned k = 0; k < 4; k++) {
+		size_t len = strlen(big_name(big, k));
+
+		ok(domain_set_find(s, DS_SUFFIX, big, len, &h), "packing: %zu-byte name %u found",
+		   len, k);
+		domain_set_entry(s, &h, &e);
+		ok(strcmp(e.name, big) == 0 && e.line == 1000 + k,
+		   "packing: %zu-byte name %u comes back", len, k);
+	}
+	/* Iteration gives every entry in order, with its line. */
+	n = 0;
+	while (domain_set_next(s, &it, &e)) {
+		if (n < ARRAY_SIZE(names) && (strcmp(e.name, names[n]) || e.line != n + 1))
+			break;
+		n++;
+	}
+	is_int(ARRAY_SIZE(names) + 4, n, "packing: iteration gives every entry in order");
+	domain_set_free(s);
+
+	/* What packing saves: the same names in lower case (packed) and upper (raw). */
+	{
+		struct domain_set *lo = domain_set_new(), *up = domain_set_new();
+		struct ds_stats a, b;
+		char name[64];
+
+		for (unsigned k = 0; k < 20000; k++) {
+			snprintf(name, sizeof(name), "host%u.tracker%u.example.com", k, k % 97);
+			add(lo, DS_SUFFIX, name, 1, k + 1);
+			for (char *c = name; *c; c++)
+				*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+			add(up, DS_SUFFIX, name, 1, k + 1);
+		}
+		domain_set_finish(lo);
+		domain_set_finish(up);
+		domain_set_get_stats(lo, &a);
+		domain_set_get_stats(up, &b);
+		ok(a.text_bytes == b.text_bytes, "packing: the same text either way");
+		ok(a.bytes * 100 < b.bytes * 85, "packing: %zu bytes packed, %zu raw", a.bytes,
+		   b.bytes);
+		domain_set_free(lo);
+		domain_set_free(up);
+	}
+}
+
+/* find, next and reserve: the entry kept for a repeat, the repeats themselves. */
+static void test_find_next(void)
+{
+	struct domain_set *s = domain_set_new();
+	struct ds_iter it = { 0 };
+	struct ds_hit h, h2;
+	struct ds_entry e;
+	uint32_t first_ref = 0;
+	unsigned seen = 0, repeats = 0;
+
+	is_int(0, domain_set_reserve(s, 1 << 20), "reserve 1 MiB");
+	is_int(0, domain_set_reserve(s, 0), "reserve nothing");
+	add(s, DS_SUFFIX, "r.example", 7, 10);
+	add(s, DS_EXACT, "r.example", 7, 11);
+	add(s, DS_SUFFIX, "r.example", 8, 90);		/* repeat: new tag, earlier line */
+	add(s, DS_SUBDOMAINS, "r.example", 8, 200);	/* a delta over 30: a varint */
+	add(s, DS_SUFFIX, "r.example", 8, 70000);	/* repeat again, far below */
+	ok(!domain_set_find(s, DS_SUFFIX, "r.example", 9, &h), "find before finish: nothing");
+	domain_set_finish(s);
+	is_int(-EINVAL, domain_set_reserve(s, 10), "reserve after finish: -EINVAL");
+
+	ok(domain_set_find(s, DS_SUFFIX, "r.example", 9, &h) && h.kind == DS_SUFFIX && h.pos == 0,
+	   "find suffix");
+	domain_set_entry(s, &h, &e);
+	ok(e.line == 10 && e.tag == 7, "find: the first copy is kept (line 10, tag 7)");
+	ok(domain_set_find(s, DS_EXACT, "r.example", 9, &h2) && h2.slot != h.slot,
+	   "find exact: another slot");
+	ok(domain_set_find(s, DS_SUBDOMAINS, "r.example", 9, &h2), "find subdomains");
+	ok(!domain_set_find(s, DS_SUFFIX, "example", 7, &h2) &&
+	   !domain_set_find(s, DS_SUFFIX, "x.r.example", 11, &h2) &&
+	   !domain_set_find(s, DS_SUFFIX, "r.exampl", 8, &h2),
+	   "find: exact names only, no suffix matching");
+	ok(!domain_set_find(s, (enum ds_kind)3, "r.example", 9, &h2) &&
+	   !domain_set_find(s, DS_SUFFIX, "", 0, &h2), "find: bad kind, empty name");
+
+	while (domain_set_next(s, &it, &e)) {
+		static const uint32_t lines[] = { 10, 11, 90, 200, 70000 };
+		static const uint32_t tags[] = { 7, 7, 8, 8, 8 };
+
+		ok(seen < 5 && e.line == lines[seen] && e.tag == tags[seen] &&
+		   strcmp(e.name, "r.example") == 0, "next %u: line %u tag %u", seen, e.line,
+		   e.tag);
+		if (seen == 0)
+			first_ref = e.ref;
+		if (e.kind == DS_SUFFIX && e.ref != h.ref)
+			repeats++;
+		seen++;
+	}
+	is_int(5, seen, "next: 5 entries, repeats included");
+	is_int(2, repeats, "next: the 2 repeats have refs no look-up returns");
+	is_int(h.ref, first_ref, "next: the first entry's ref is the kept one's");
+	domain_set_free(s);
+
+	/* An empty set: finishes, matches nothing, iterates nothing. */
+	s = domain_set_new();
+	memset(&it, 0, sizeof(it));
+	ok(domain_set_finish(s) == 0 && !domain_set_match(s, "a.b", 3, &h) &&
+	   !domain_set_find(s, DS_SUFFIX, "a.b", 3, &h) && !domain_set_next(s, &it, &e),
+	   "an empty set matches and iterates nothing");
+	domain_set_free(s);
 }
 
 int main(void)
@@ -457,5 +641,7 @@ int main(void)
 	test_entry();
 	test_limits();
 	test_random();
+	test_packing();
+	test_find_next();
 	return done_testing();
 }

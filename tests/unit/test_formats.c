@@ -124,7 +124,8 @@ static void test_hosts_lines(void)
 		{ "0.0.0.0 a b\tc", "a|b|c", NULL, 0 },
 		{ "\t 0.0.0.0  a  \t", "a", NULL, 0 },
 		{ "0.0.0.0 a # b c", "a", NULL, 0 },
-		{ "0.0.0.0 a#b", "a#b", NULL, 0 },	/* '#' inside a word: the name check rejects it */
+		/* '#' inside a word: the sink's name check rejects it */
+		{ "0.0.0.0 a#b", "a#b", NULL, 0 },
 		{ "# 0.0.0.0 a", "", NULL, 0 },
 		{ "", "", NULL, 0 },
 		{ "   \t", "", NULL, 0 },
@@ -141,11 +142,14 @@ static void test_hosts_lines(void)
 		{ "0.0.0.0", "", "7: hosts: no name after the address", 0 },
 		{ "0.0.0.0 # only a comment", "", "7: hosts: no name after the address", 0 },
 		{ "a.example 0.0.0.0", "",
-		  "7: hosts: \"a.example\" is not an address (a hosts line is ADDRESS NAME...)", 0 },
+		  "7: hosts: \"a.example\" is not an address (a hosts line is ADDRESS "
+		  "NAME...)", 0 },
 		{ "0.0.0.256 a", "",
-		  "7: hosts: \"0.0.0.256\" is not an address (a hosts line is ADDRESS NAME...)", 0 },
+		  "7: hosts: \"0.0.0.256\" is not an address (a hosts line is ADDRESS "
+		  "NAME...)", 0 },
 		{ "0.0.0.0/8 a", "",
-		  "7: hosts: \"0.0.0.0/8\" is not an address (a hosts line is ADDRESS NAME...)", 0 },
+		  "7: hosts: \"0.0.0.0/8\" is not an address (a hosts line is ADDRESS "
+		  "NAME...)", 0 },
 	};
 	char got[600];
 	struct rsink s;
@@ -242,9 +246,11 @@ static void test_cidr_lines(void)
 		{ ";", "", NULL },
 		{ "", "", NULL },
 		{ "192.0.2.0/24 extra", "192.0.2.0/24",
-		  "7: cidr: unexpected \"extra\" after \"192.0.2.0/24\" (one address or prefix a line)" },
+		  "7: cidr: unexpected \"extra\" after \"192.0.2.0/24\" (one address or "
+		  "prefix a line)" },
 		{ "192.0.2.0/24 extra ; c", "192.0.2.0/24",
-		  "7: cidr: unexpected \"extra\" after \"192.0.2.0/24\" (one address or prefix a line)" },
+		  "7: cidr: unexpected \"extra\" after \"192.0.2.0/24\" (one address or "
+		  "prefix a line)" },
 	};
 	char got[600];
 	struct rsink s;
@@ -324,7 +330,8 @@ static void test_format_names(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		ok(blocklist_format_parse(names[i], &f) == 0 && f == (enum bl_format)i &&
-		   strcmp(blocklist_format_name(f), names[i]) == 0, "format %s round-trips", names[i]);
+		   strcmp(blocklist_format_name(f), names[i]) == 0, "format %s round-trips",
+		   names[i]);
 	}
 	ok(blocklist_format_parse("native", &f) == 0 && f == BL_FORMAT_NATIVE, "native = list");
 	ok(blocklist_format_parse("domains", &f) == 0 && f == BL_FORMAT_NATIVE, "domains = list");
@@ -491,8 +498,8 @@ static void test_adblock_file(void)
 		"line (only domain and address rules are loaded)",
 		FDATA "adblock.txt:8: Adblock rule with $options: 2 skipped, the first on this "
 		"line (only domain and address rules are loaded)",
-		FDATA "adblock.txt:13: Adblock URL-pattern rule (not ||name^): 7 skipped, the first "
-		"on this line (only domain and address rules are loaded)",
+		FDATA "adblock.txt:13: Adblock URL-pattern rule (not ||name^): 7 skipped, the "
+		"first on this line (only domain and address rules are loaded)",
 	};
 	struct blocklist *bl = load1(FDATA "adblock.txt");
 	struct blocklist_stats st;
@@ -586,7 +593,8 @@ static void test_errors(void)
 		{ "; x\n192.0.2.0/24 ;\nexample.com\n", BL_FORMAT_AUTO, 3,
 		  "cidr: \"example.com\" is not an address or prefix" },
 		{ "192.0.2.0/33\n", BL_FORMAT_CIDR, 1,
-		  "cidr: invalid prefix length in \"192.0.2.0/33\" (0-32 for IPv4, 0-128 for IPv6)" },
+		  "cidr: invalid prefix length in \"192.0.2.0/33\" (0-32 for IPv4, 0-128 for "
+		  "IPv6)" },
 		{ "2001:db8::1/32\n", BL_FORMAT_CIDR, 1,
 		  "cidr: host bits set in \"2001:db8::1/32\" (the network is 2001:db8::/32)" },
 		{ "192.0.2.0/24 x y\n", BL_FORMAT_CIDR, 1,
@@ -699,7 +707,8 @@ static void test_gzip(void)
 
 		snprintf(gz, sizeof(gz), "%s/cut.txt.gz", tmpdir);
 		gzip_file(FDATA "hosts.txt", gz, 12);
-		is_int(-EIO, blocklist_load_sources(&bl, &src, 1, NULL, &err), "truncated gzip: -EIO");
+		is_int(-EIO, blocklist_load_sources(&bl, &src, 1, NULL, &err),
+		       "truncated gzip: -EIO");
 		is_str("gzip: unexpected end of file", err.msg, "truncated gzip: message");
 		is_int(0, err.line, "truncated gzip: no line");
 		ok(bl == NULL, "truncated gzip: nothing returned");
@@ -744,7 +753,8 @@ static void test_sources(void)
 {
 	const struct policy_rule logp = { .action = ACTION_LOG, .enforce_from = POLICY_NEVER };
 	struct bl_source src[3] = {
-		{ .path = FDATA "hosts.txt", .list = "ads", .category = "tracking", .policy = &logp },
+		{ .path = FDATA "hosts.txt", .list = "ads", .category = "tracking",
+		  .policy = &logp },
 		{ .path = FDATA "cidr.txt", .format = BL_FORMAT_CIDR },
 		{ .path = FDATA "adblock.txt", .off = true },
 	};
@@ -921,11 +931,12 @@ static void test_keep_going(void)
 	is_int(2, blocklist_n_files(bl), "lint mode: both files listed");
 	blocklist_free(bl);
 
-	/* The same without lint mode: the first error stops the load, the warning is still reported. */
+	/* Without lint mode the first error stops the load, and goes to err only. */
 	c.n = 0;
 	bl = NULL;
 	is_int(-EINVAL, blocklist_load_sources(&bl, src, 1, &(struct bl_options){
-			.report = collect, .report_ctx = &c }, &err), "strict: the first error stops it");
+			.report = collect, .report_ctx = &c }, &err),
+	       "strict: the first error stops it");
 	is_int(2, err.line, "strict: at line 2");
 	is_int(0, c.n, "strict: nothing reported (errors go to err)");
 }

@@ -133,7 +133,8 @@ static void test_policy_zone(void)
 	is_int(4, st.allows, "policy.rpz: 4 exceptions");
 	is_int(7, st.skipped, "policy.rpz: 7 records skipped");
 	ok(blocklist_section(bl, 0)->format == BL_FORMAT_RPZ &&
-	   strcmp(blocklist_section(bl, 0)->list, "policy") == 0, "policy.rpz: format rpz, list policy");
+	   strcmp(blocklist_section(bl, 0)->list, "policy") == 0,
+	   "policy.rpz: format rpz, list policy");
 	blocklist_free(bl);
 }
 
@@ -196,7 +197,8 @@ static void test_errors(void)
 		{ SOA "24.1.2.0.192.rpz-ip CNAME .\n", 3,
 		  "cidr: host bits set in \"192.0.2.1/24\" (the network is 192.0.2.0/24)" },
 		{ SOA "33.1.2.0.192.rpz-ip CNAME .\n", 3,
-		  "cidr: invalid prefix length in \"192.0.2.1/33\" (0-32 for IPv4, 0-128 for IPv6)" },
+		  "cidr: invalid prefix length in \"192.0.2.1/33\" (0-32 for IPv4, 0-128 for "
+		  "IPv6)" },
 		{ SOA "1.2.0.192.rpz-ip CNAME .\n", 3,
 		  "rpz: invalid rpz-ip trigger \"1.2.0.192.rpz-ip.\"" },
 		{ SOA "rpz-ip CNAME .\n", 3, "rpz: invalid rpz-ip trigger \"rpz-ip.\"" },
@@ -282,7 +284,8 @@ static void test_details(void)
 		{ SOA "x.example CNAME *.\n", "x.example", "=x.example@3" },
 		/* a record over several lines is reported at its first line */
 		{ SOA "x.example (\n CNAME ; comment (\n .\n )\n", "x.example", "=x.example@3" },
-		{ SOA "x.example TXT \"a;b(c\" \nx.example CNAME .\n", "x.example", "=x.example@4" },
+		{ SOA "x.example TXT \"a;b(c\" \nx.example CNAME .\n", "x.example",
+		  "=x.example@4" },
 		/* blank lines and comments after a record do not move its line */
 		{ SOA "a.example CNAME .\n\n\n; c\n\nb.example CNAME .\n\n", "a.example",
 		  "=a.example@3" },
@@ -301,7 +304,8 @@ static void test_details(void)
 		bl = load(write_tmp(name, t[i].text), BL_FORMAT_RPZ);
 		if (!ok(bl != NULL, "rpz detail %zu loads", i))
 			continue;
-		is_str(t[i].want, who(bl, t[i].q, got, sizeof(got)), "rpz detail %zu: %s", i, t[i].q);
+		is_str(t[i].want, who(bl, t[i].q, got, sizeof(got)), "rpz detail %zu: %s", i,
+		       t[i].q);
 		blocklist_free(bl);
 	}
 
@@ -328,7 +332,9 @@ static void test_details(void)
 					     "24.1.2.0.192.rpz-ip CNAME .\nc.example CNAME .\n");
 		const struct bl_source src = { .path = path };
 		unsigned lines[4] = { 0 }, n = 0;
-		struct bl_options opt = { .keep_going = true, .report = on_error, .report_ctx = &n };
+		struct bl_options opt = {
+			.keep_going = true, .report = on_error, .report_ctx = &n,
+		};
 		struct blocklist *bl = NULL;
 		struct bl_error err;
 		struct bl_match m;
@@ -336,9 +342,11 @@ static void test_details(void)
 		err_lines = lines;
 		ok(blocklist_load_sources(&bl, &src, 1, &opt, &err) == 0 && bl,
 		   "rpz lint mode: loads");
-		ok(n == 2 && lines[0] == 4 && lines[1] == 5, "rpz lint mode: errors at lines 4 and 5");
+		ok(n == 2 && lines[0] == 4 && lines[1] == 5,
+		   "rpz lint mode: errors at lines 4 and 5");
 		ok(bl && blocklist_match_name(bl, "a.example", 9, &m) &&
-		   blocklist_match_name(bl, "c.example", 9, &m), "rpz lint mode: good records load");
+		   blocklist_match_name(bl, "c.example", 9, &m),
+		   "rpz lint mode: good records load");
 		blocklist_free(bl);
 	}
 }
