@@ -56,8 +56,13 @@ static void names_add(struct names *s, const char *name)
 	for (i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i], name))
 			return;
-	if (s->n < MAX_NAMES)
-		snprintf(s->v[s->n++], NAME_LEN, "%s", name);
+	if (s->n < MAX_NAMES) {
+		/* Names longer than a slot are cut: they then fail to compare. */
+		size_t len = strnlen(name, NAME_LEN - 1);
+
+		memcpy(s->v[s->n], name, len);
+		s->v[s->n++][len] = '\0';
+	}
 }
 
 static bool names_has(const struct names *s, const char *name)
