@@ -30,6 +30,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -57,10 +58,13 @@
 struct capture_nfq {
 	struct mnl_socket *nl;
 	int fd;
+	int kfd;			/* PROC_NFQ, opened while privileged */
+	bool have_id;
+	uint32_t last_id;		/* the last packet id seen (gap count) */
 	uint32_t portid;
 	uint16_t queue;
 	uint32_t batch;
-	int fail_verdict;		/* NF_ACCEPT (fail-open) or NF_DROP */
+	int fail_verdict;		/* error_verdict: NF_ACCEPT or NF_DROP */
 	bool configuring;		/* waiting for the set-up ack */
 	uint8_t *in;
 	size_t in_size;
@@ -200,6 +204,27 @@ static int nf_verdict(enum capture_action a)
 	return NF_DROP;
 }
 
+/*
+ * The kernel numbers a queue's packets 1, 2, 3... as it sends them
+ * (id_sequence); a message that did not fit in our receive buffer still
+ * took its number.  A jump in the ids is that many packets we never saw:
+ * passed by the kernel with fail_open, dropped without.  Jumps of 2^31 or
+ * more are a restarted sequence, not losses.
+ */
+uint32_t capture_nfq_id_gap(bool have_last, uint32_t last, uint32_t id)
+{
+	uint32_t gap = id - last - 1;
+
+	return have_last && gap < 0x80000000u ? gap : 0;
+}
+
+static void note_id(struct capture_nfq *q, uint32_t id)
+{
+	q->st.undelivered += capture_nfq_id_gap(q->have_id, q->last_id, id);
+	q->have_id = true;
+	q->last_id = id;
+}
+
 /* One NFQNL_MSG_PACKET; returns 1 (a packet was handled) or 0. */
 static int handle_packet(struct capture_nfq *q, const struct nlmsghdr *nlh, capture_fn *fn,
 			 void *ctx, int64_t now)
@@ -219,6 +244,7 @@ static int handle_packet(struct capture_nfq *q, const struct nlmsghdr *nlh, capt
 	memset(&p, 0, sizeof(p));
 	p.id = hdr_id(attr[NFQA_PACKET_HDR], &p.hw_proto, &p.hook);
 	q->st.packets++;
+	note_id(q, p.id);
 	if (q->configuring) {
 		/* Queued before our settings applied: around the hook once more. */
 		q->st.raced++;
@@ -280,8 +306,11 @@ static int handle_truncated(struct capture_nfq *q, size_t have)
 			break;
 		if (mnl_attr_get_type(a) == NFQA_PACKET_HDR &&
 		    mnl_attr_get_payload_len(a) >= sizeof(struct nfqnl_msg_packet_hdr)) {
+			uint32_t id = hdr_id(a, NULL, NULL);
+
 			q->st.packets++;
-			put_verdict(q, hdr_id(a, NULL, NULL), q->fail_verdict, false, 0);
+			note_id(q, id);
+			put_verdict(q, id, q->fail_verdict, false, 0);
 			return 1;
 		}
 		off += MNL_ALIGN(alen);
@@ -446,9 +475,10 @@ int capture_nfq_open(struct capture_nfq **out, const struct capture_nfq_opts *o,
 		snprintf(err, errsz, "queue %u: out of memory", o->queue);
 		return -ENOMEM;
 	}
+	q->kfd = -1;
 	q->queue = o->queue;
 	q->batch = o->batch ? o->batch : 1;
-	q->fail_verdict = o->fail_open ? NF_ACCEPT : NF_DROP;
+	q->fail_verdict = o->error_drop ? NF_DROP : NF_ACCEPT;
 	/* Room for a whole copy range plus every attribute the kernel adds. */
 	q->in_size = COPY_RANGE + (size_t)MNL_SOCKET_BUFFER_SIZE / 2;
 	q->in = malloc(q->in_size);
@@ -483,6 +513,8 @@ int capture_nfq_open(struct capture_nfq **out, const struct capture_nfq_opts *o,
 		explain(q, ret, err, errsz);
 		goto fail;
 	}
+	/* Root-only (0440): open it now, read it through this descriptor later. */
+	q->kfd = open(PROC_NFQ, O_RDONLY | O_CLOEXEC);
 	*out = q;
 	return 0;
 fail:
@@ -511,6 +543,8 @@ void capture_nfq_close(struct capture_nfq *q)
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_UNBIND);
 	mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len);
 	mnl_socket_close(q->nl);
+	if (q->kfd >= 0)
+		close(q->kfd);
 	free(q->in);
 	free(q);
 }
@@ -522,31 +556,79 @@ void capture_nfq_get_stats(const struct capture_nfq *q, struct capture_nfq_stats
 
 /* ------------------------------------------------------------ kernel stats */
 
+/*
+ * One line per bound queue (net/netfilter/nfnetlink_queue.c, seq_show):
+ * queue portid total copy_mode copy_range dropped user_dropped id 1
+ * Returns 1 when @line is @queue's (filled in), 0 for another queue's,
+ * -EINVAL when it does not parse.
+ */
+static int kstats_line(const char *line, uint16_t queue, struct capture_nfq_kstats *ks)
+{
+	unsigned v[8];
+	int one;
+
+	if (sscanf(line, "%u %u %u %u %u %u %u %u %d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7], &one) != 9)
+		return -EINVAL;
+	if (v[0] != queue)
+		return 0;
+	ks->portid = v[1];
+	ks->queue_total = v[2];
+	ks->copy_mode = v[3];
+	ks->copy_range = v[4];
+	ks->dropped = v[5];
+	ks->user_dropped = v[6];
+	ks->id_sequence = v[7];
+	return 1;
+}
+
 int capture_nfq_read_kstats(FILE *f, uint16_t queue, struct capture_nfq_kstats *ks)
 {
 	char line[256];
 
-	/*
-	 * One line per bound queue (net/netfilter/nfnetlink_queue.c, seq_show):
-	 * queue portid total copy_mode copy_range dropped user_dropped id 1
-	 */
 	while (fgets(line, sizeof(line), f)) {
-		unsigned v[8];
-		int one;
+		int ret = kstats_line(line, queue, ks);
 
-		if (sscanf(line, "%u %u %u %u %u %u %u %u %d", &v[0], &v[1], &v[2], &v[3], &v[4],
-			   &v[5], &v[6], &v[7], &one) != 9)
-			return -EINVAL;
-		if (v[0] != queue)
+		if (ret != 0)
+			return ret < 0 ? ret : 0;
+	}
+	return -ENOENT;
+}
+
+int capture_nfq_get_kstats(struct capture_nfq *q, struct capture_nfq_kstats *ks)
+{
+	char buf[4096], line[256];
+	size_t ll = 0;
+
+	if (q->kfd < 0)
+		return -ENOENT;
+	/* A seq_file regenerates its text when read again from offset 0. */
+	if (lseek(q->kfd, 0, SEEK_SET) < 0)
+		return -errno;
+	/* Bounded: 65536 queues of at most 80 bytes each. */
+	for (int round = 0; round < 2048; round++) {
+		ssize_t n = read(q->kfd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
 			continue;
-		ks->portid = v[1];
-		ks->queue_total = v[2];
-		ks->copy_mode = v[3];
-		ks->copy_range = v[4];
-		ks->dropped = v[5];
-		ks->user_dropped = v[6];
-		ks->id_sequence = v[7];
-		return 0;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			int ret;
+
+			if (buf[i] != '\n') {
+				if (ll < sizeof(line) - 1)
+					line[ll++] = buf[i];
+				continue;
+			}
+			line[ll] = '\0';
+			ll = 0;
+			ret = kstats_line(line, q->queue, ks);
+			if (ret != 0)
+				return ret < 0 ? ret : 0;
+		}
 	}
 	return -ENOENT;
 }

@@ -6,7 +6,7 @@
  * queued packet to a callback, collects the verdict the callback chose and
  * sends it back to the kernel, batching plain accepts.  Every packet the
  * kernel hands over gets exactly one verdict, also when its message is
- * damaged (then the fail verdict: accept if fail_open, else drop).
+ * damaged (then the error verdict: drop if error_drop, else accept).
  *
  * A struct capture_nfq is used by one thread at a time.  Opening needs
  * CAP_NET_ADMIN (the kernel checks it on every nfnetlink message, verdicts
@@ -29,6 +29,8 @@ struct capture_nfq_opts {
 	bool fail_open;			/* NFQA_CFG_F_FAIL_OPEN: accept, not drop,
 					 * what does not fit in the queue */
 	uint32_t batch;			/* plain accepts per batch verdict (>= 1) */
+	bool error_drop;		/* verdict for a damaged message: drop
+					 * (else accept); error_verdict */
 };
 
 /* One queued packet, valid only during the callback. */
@@ -113,9 +115,21 @@ struct capture_nfq_stats {
 	uint64_t send_errors;		/* verdict buffers lost after retries */
 	uint64_t kernel_errors;		/* error replies from the kernel */
 	uint64_t raced;			/* packets that raced set-up (NF_REPEAT) */
+	uint64_t undelivered;		/* ids the kernel numbered that never arrived:
+					 * our socket buffer was full; passed with
+					 * fail_open, dropped without */
 };
 
 void capture_nfq_get_stats(const struct capture_nfq *q, struct capture_nfq_stats *st);
+
+/*
+ * capture_nfq_id_gap - packets missed between the last id seen @last and
+ * the next one @id (the kernel numbers a queue's packets consecutively,
+ * wrapping at 2^32).  0 for the first id (!@have_last), for consecutive
+ * ids, and for a step of 2^31 or more, which is a restarted sequence or a
+ * reordering, not a loss.
+ */
+uint32_t capture_nfq_id_gap(bool have_last, uint32_t last, uint32_t id);
 
 /* The kernel's view of a queue (/proc/net/netfilter/nfnetlink_queue). */
 struct capture_nfq_kstats {
@@ -136,5 +150,13 @@ int capture_nfq_read_kstats(FILE *f, uint16_t queue, struct capture_nfq_kstats *
 
 /* capture_nfq_kstats - the same from /proc/net/netfilter/nfnetlink_queue. */
 int capture_nfq_kstats(uint16_t queue, struct capture_nfq_kstats *ks);
+
+/*
+ * capture_nfq_get_kstats - @q's queue in the kernel's table, read through a
+ * descriptor capture_nfq_open() kept: the file is readable by root only,
+ * and this must keep working after the daemon drops privileges.  Returns
+ * 0, -ENOENT, -EINVAL or the read error.  Same thread rules as dispatch.
+ */
+int capture_nfq_get_kstats(struct capture_nfq *q, struct capture_nfq_kstats *ks);
 
 #endif

@@ -21,11 +21,37 @@
 #define DEF_MAX_FLOWS 65536
 #define DEF_FLOW_TIMEOUT 120
 #define DEF_BATCH 32
+#define DEF_AGGREGATE_INTERVAL 60
+#define DEF_METRICS_INTERVAL 15
 #define DEF_MARK_MASK 0x0f000000u
 #define DEF_MARK_ACCEPT 0x01000000u
 #define DEF_MARK_LOG 0x02000000u
 #define DEF_MARK_DROP 0x03000000u
 #define DEF_MARK_REJECT 0x04000000u
+/* Table caps: the engine's own defaults (engine.h), stated here so the
+ * statistics and the manual can name them. */
+#define DEF_STREAM_CAP (16u << 10)
+#define DEF_STREAM_MEM (32u << 20)
+#define DEF_FRAG_MAX 1024
+#define DEF_FRAG_MEM (4u << 20)
+#define DEF_LEARNED_MAX 8192
+
+/*
+ * A sanitizer runtime makes system calls of its own (LeakSanitizer's exit
+ * check stops the world with ptrace and clone): a strict filter would kill
+ * the process in it.  Such builds default to seccomp = off, and say so.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define DEF_SECCOMP CONF_SECCOMP_OFF
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define DEF_SECCOMP CONF_SECCOMP_OFF
+#endif
+#endif
+#ifndef DEF_SECCOMP
+#define DEF_SECCOMP CONF_SECCOMP_STRICT
+#endif
 
 /* The auto receive buffer: 2 KiB per queued packet, within [1 MiB, 256 MiB]. */
 #define RCVBUF_PER_PACKET 2048u
@@ -61,6 +87,16 @@ void conf_init(struct conf *c)
 	c->marks.log = DEF_MARK_LOG;
 	c->marks.drop = DEF_MARK_DROP;
 	c->marks.reject = DEF_MARK_REJECT;
+	c->seccomp = DEF_SECCOMP;
+	c->clock_sanity_us = CONF_DEFAULT_CLOCK_SANITY_US;
+	c->insane_clock = CONF_CLOCK_ENFORCE;
+	c->stream_cap = DEF_STREAM_CAP;
+	c->stream_mem = DEF_STREAM_MEM;
+	c->frag_max = DEF_FRAG_MAX;
+	c->frag_mem = DEF_FRAG_MEM;
+	c->learned_max = DEF_LEARNED_MAX;
+	c->aggregate_interval = DEF_AGGREGATE_INTERVAL;
+	c->metrics_interval = DEF_METRICS_INTERVAL;
 }
 
 void conf_free(struct conf *c)
@@ -69,6 +105,8 @@ void conf_free(struct conf *c)
 		free(c->blocklists[i]);
 	free(c->log);
 	free(c->default_category);
+	free(c->user);
+	free(c->metrics_file);
 	free(c->path);
 	conf_init(c);
 }
@@ -204,6 +242,53 @@ static int set_string(char **dst, const char *value)
 	return 0;
 }
 
+/* One of @names (NULL-terminated); its index in *@out. */
+static int parse_enum(const char *s, const char *const *names, int *out)
+{
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const char *const seccomp_names[] = { "strict", "log", "off", NULL };
+static const char *const clock_names[] = { "enforce", "log", "accept", NULL };
+static const char *const verdict_names[] = { "accept", "drop", NULL };
+
+const char *conf_seccomp_name(enum conf_seccomp m)
+{
+	return (unsigned)m < ARRAY_SIZE(seccomp_names) - 1 ? seccomp_names[m] : "?";
+}
+
+const char *conf_clock_policy_name(enum conf_clock_policy p)
+{
+	return (unsigned)p < ARRAY_SIZE(clock_names) - 1 ? clock_names[p] : "?";
+}
+
+const char *conf_user(const struct conf *c)
+{
+	return c->user ? c->user : CONF_DEFAULT_USER;
+}
+
+/*
+ * A user name as useradd(8) takes it (letters, digits, '_', '-', '.', not
+ * starting with '-'), or a numeric uid; at most 32 characters.
+ */
+static int check_user(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 32 || v[0] == '-')
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!ch_is_alnum(v[i]) && v[i] != '_' && v[i] != '-' && v[i] != '.')
+			return -EINVAL;
+	return 0;
+}
+
 static int add_blocklist(struct conf *c, const char *value, const char *base_dir)
 {
 	char *p;
@@ -229,7 +314,8 @@ static int add_blocklist(struct conf *c, const char *value, const char *base_dir
 
 enum key_type {
 	K_QUEUE, K_BLOCKLIST, K_LOG, K_BOOL, K_U32, K_U64, K_SIZE, K_DURATION, K_MARK,
-	K_AS_OF, K_ACTION, K_ENFORCE, K_CATEGORY,
+	K_AS_OF, K_ACTION, K_ENFORCE, K_CATEGORY, K_USER, K_SECCOMP, K_VERDICT, K_SANITY,
+	K_CLOCK, K_PATH,
 };
 
 struct key {
@@ -245,7 +331,7 @@ struct key {
 static const struct key keys[] = {
 	{ "queue", K_QUEUE, 0, 0, 0, "N or N-M (0-65535, at most 64 queues)" },
 	{ "blocklist", K_BLOCKLIST, 0, 0, 0, "a file or directory path" },
-	{ "log", K_LOG, 0, 0, 0, "a file path, or - for stdout" },
+	{ "log", K_LOG, 0, 0, 0, "a file path, - for stdout, or syslog[-bsd][:SOCKET]" },
 	{ "fail_open", K_BOOL, F(fail_open), 0, 0, "yes or no" },
 	{ "report_all", K_BOOL, F(report_all), 0, 0, "yes or no" },
 	{ "queue_maxlen", K_U32, F(queue_maxlen), 1, 1u << 20, "packets, 1-1048576" },
@@ -265,7 +351,27 @@ static const struct key keys[] = {
 	{ "default_action", K_ACTION, 0, 0, 0, "drop, reject or log" },
 	{ "default_enforce", K_ENFORCE, 0, 0, 0, "an RFC 3339 time, always or never" },
 	{ "default_category", K_CATEGORY, 0, 0, 0, "a category name" },
+	{ "user", K_USER, 0, 0, 0, "a user name or uid (root: keep root)" },
+	{ "seccomp", K_SECCOMP, 0, 0, 0, "strict, log or off" },
+	{ "error_verdict", K_VERDICT, 0, 0, 0, "accept or drop" },
+	{ "clock_sanity", K_SANITY, 0, 0, 0, "an RFC 3339 time, or none" },
+	{ "insane_clock_policy", K_CLOCK, 0, 0, 0, "enforce, log or accept" },
+	{ "stream_cap", K_SIZE, F(stream_cap), 1024, 1u << 20,
+	  "bytes per flow (K/M suffix), 1K-1M" },
+	{ "stream_mem", K_SIZE, F(stream_mem), 64u << 10, UINT64_C(16) << 30,
+	  "bytes per queue (K/M/G suffix), 64K-16G" },
+	{ "frag_max", K_U64, F(frag_max), 1, 1u << 20, "datagrams per queue, 1-1048576" },
+	{ "frag_mem", K_SIZE, F(frag_mem), 64u << 10, 1u << 30,
+	  "bytes per queue (K/M/G suffix), 64K-1G" },
+	{ "learned_max", K_U64, F(learned_max), 16, 1u << 24, "addresses per queue, 16-16777216" },
+	{ "aggregate_interval", K_DURATION, F(aggregate_interval), 0, 86400,
+	  "seconds per summary of repeated events (s/m/h suffix), 0 = off" },
+	{ "metrics_file", K_PATH, F(metrics_file), 0, 0, "a file path (Prometheus text)" },
+	{ "metrics_interval", K_DURATION, F(metrics_interval), 1, 86400,
+	  "seconds between metrics file writes (s/m/h suffix), 1s-1d" },
 };
+
+_Static_assert(ARRAY_SIZE(keys) <= CONF_MAX_KEYS, "raise CONF_MAX_KEYS");
 
 static const struct key *find_key(const char *name)
 {
@@ -280,7 +386,7 @@ static int set_value(struct conf *c, const struct key *k, const char *v, const c
 {
 	char *base = (char *)c;
 	uint64_t u;
-	int ret;
+	int ret, i;
 
 	switch (k->type) {
 	case K_QUEUE:
@@ -327,6 +433,33 @@ static int set_value(struct conf *c, const struct key *k, const char *v, const c
 		return ret;
 	case K_ACTION:
 		return action_parse(v, &c->default_policy.action);
+	case K_USER:
+		if (check_user(v) < 0)
+			return -EINVAL;
+		return set_string(&c->user, v);
+	case K_SECCOMP:
+		ret = parse_enum(v, seccomp_names, &i);
+		if (ret == 0)
+			c->seccomp = (enum conf_seccomp)i;
+		return ret;
+	case K_VERDICT:
+		ret = parse_enum(v, verdict_names, &i);
+		if (ret == 0)
+			c->error_drop = i == 1;
+		return ret;
+	case K_PATH:
+		return v[0] ? set_string((char **)(void *)(base + k->off), v) : -EINVAL;
+	case K_CLOCK:
+		ret = parse_enum(v, clock_names, &i);
+		if (ret == 0)
+			c->insane_clock = (enum conf_clock_policy)i;
+		return ret;
+	case K_SANITY:
+		if (strcmp(v, "none") == 0 || strcmp(v, "off") == 0) {
+			c->clock_sanity_us = CONF_NO_CLOCK_SANITY;
+			return 0;
+		}
+		return time_parse_rfc3339(v, &c->clock_sanity_us);
 	case K_ENFORCE:
 		if (strcmp(v, "always") == 0) {
 			c->default_policy.enforce_from = POLICY_ALWAYS;
@@ -354,6 +487,7 @@ int conf_set(struct conf *c, const char *key, const char *value, const char *bas
 	ret = set_value(c, k, value, base_dir);
 	switch (ret) {
 	case 0:
+		c->origin[k - keys] = CONF_ORIGIN_SET;
 		return 0;
 	case -ENOMEM:
 		fail(err, errsz, "%s: out of memory", key);
@@ -370,6 +504,21 @@ int conf_set(struct conf *c, const char *key, const char *value, const char *bas
 	}
 }
 
+/*
+ * "FILE:LINE: " when @key was last set by a line of the file, else "".
+ * Written into @buf.
+ */
+static const char *where(const struct conf *c, const char *key, char *buf, size_t size)
+{
+	const struct key *k = find_key(key);
+	uint32_t line = k ? c->origin[k - keys] : 0;
+
+	buf[0] = '\0';
+	if (c->path && line && line != CONF_ORIGIN_SET)
+		snprintf(buf, size, "%s:%u: ", c->path, line);
+	return buf;
+}
+
 int conf_check(const struct conf *c, char *err, size_t errsz)
 {
 	const struct {
@@ -381,21 +530,41 @@ int conf_check(const struct conf *c, char *err, size_t errsz)
 		{ "mark_drop", c->marks.drop },
 		{ "mark_reject", c->marks.reject },
 	};
+	char at[CONF_ERR_LEN / 2];
 
 	if (c->queue_last < c->queue_first || c->queue_last - c->queue_first >= MAX_QUEUES)
-		return fail(err, errsz, "queue: bad range %u-%u", c->queue_first, c->queue_last);
+		return fail(err, errsz, "%squeue: bad range %u-%u",
+			    where(c, "queue", at, sizeof(at)), c->queue_first, c->queue_last);
 	if (c->marks.mask == 0)
-		return fail(err, errsz, "mark_mask: must not be 0");
+		return fail(err, errsz, "%smark_mask: must not be 0",
+			    where(c, "mark_mask", at, sizeof(at)));
 	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
+		const char *name = m[i].name;
+
+		/* A default mark outside a changed mask: the mask's line is the news. */
+		if (!c->origin[find_key(name) - keys])
+			where(c, "mark_mask", at, sizeof(at));
+		else
+			where(c, name, at, sizeof(at));
 		if (m[i].v == 0)
-			return fail(err, errsz, "%s: must not be 0", m[i].name);
+			return fail(err, errsz, "%s%s: must not be 0", at, name);
 		if (m[i].v & ~c->marks.mask)
-			return fail(err, errsz, "%s: 0x%08x has bits outside mark_mask 0x%08x",
-				    m[i].name, m[i].v, c->marks.mask);
-		for (size_t j = 0; j < i; j++)
-			if (m[j].v == m[i].v)
-				return fail(err, errsz, "%s: same value as %s (0x%08x)",
-					    m[i].name, m[j].name, m[i].v);
+			return fail(err, errsz, "%s%s: 0x%08x has bits outside mark_mask 0x%08x",
+				    at, name, m[i].v, c->marks.mask);
+		for (size_t j = 0; j < i; j++) {
+			size_t b = i, o = j;	/* blame the one the file set */
+
+			if (m[j].v != m[i].v)
+				continue;
+			if (!c->origin[find_key(m[i].name) - keys] &&
+			    c->origin[find_key(m[j].name) - keys]) {
+				b = j;
+				o = i;
+			}
+			return fail(err, errsz, "%s%s: same value as %s (0x%08x)",
+				    where(c, m[b].name, at, sizeof(at)), m[b].name, m[o].name,
+				    m[i].v);
+		}
 	}
 	return 0;
 }
@@ -540,6 +709,7 @@ static int conf_line(struct conf *c, struct file_ctx *f, char *s, char *err, siz
 		fail(err, errsz, "%s:%u: %s", f->path, f->line, msg);
 		return ret == -ENOMEM ? ret : -EINVAL;
 	}
+	c->origin[find_key(key) - keys] = f->line;
 	return 0;
 }
 

@@ -7,6 +7,10 @@
  * buffer.  Strings that may come from packets or files are escaped per
  * RFC 8259 §7; bytes >= 0x80 are written as \u00XX so the output is always
  * valid ASCII JSON whatever the input.
+ *
+ * And the reader for such lines (embargo report, merged replays): strict
+ * RFC 8259, one object per line, decoded in place, bounded in keys and
+ * nesting, never allocating.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,12 +21,8 @@
 #include "event.h"
 #include "util.h"
 
-struct jw {
-	char *buf;
-	size_t size, len;	/* len may exceed size: the length needed */
-};
-
-static void jw_raw(struct jw *w, const char *s, size_t n)
+/* The writer: every append checks the room left; len counts what is needed. */
+void event_buf_raw(struct event_buf *w, const char *s, size_t n)
 {
 	if (w->len < w->size) {
 		size_t room = w->size - w->len;
@@ -31,17 +31,17 @@ static void jw_raw(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void jw_str(struct jw *w, const char *s)
+static void jw_str(struct event_buf *w, const char *s)
 {
-	jw_raw(w, s, strlen(s));
+	event_buf_raw(w, s, strlen(s));
 }
 
-static void jw_escaped(struct jw *w, const char *s, size_t n)
+void event_buf_str(struct event_buf *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
-	jw_raw(w, "\"", 1);
+	event_buf_raw(w, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6];
@@ -50,49 +50,82 @@ static void jw_escaped(struct jw *w, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		jw_raw(w, s + i - run, run);
+		event_buf_raw(w, s + i - run, run);
 		run = 0;
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
-			jw_raw(w, esc, 2);
+			event_buf_raw(w, esc, 2);
 		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
-			jw_raw(w, esc, 6);
+			event_buf_raw(w, esc, 6);
 		}
 	}
-	jw_raw(w, s + n - run, run);
-	jw_raw(w, "\"", 1);
+	event_buf_raw(w, s + n - run, run);
+	event_buf_raw(w, "\"", 1);
 }
 
-static void jw_key(struct jw *w, const char *key)
+void event_buf_open(struct event_buf *w)
 {
-	jw_raw(w, ",\"", 2);
-	jw_str(w, key);
-	jw_raw(w, "\":", 2);
+	event_buf_raw(w, "{", 1);
+	w->more = false;
 }
 
-static void jw_kv_str(struct jw *w, const char *key, const char *val)
+void event_buf_close(struct event_buf *w)
 {
-	jw_key(w, key);
-	jw_escaped(w, val, strlen(val));
+	event_buf_raw(w, "}", 1);
+	w->more = true;
 }
 
-static void jw_kv_uint(struct jw *w, const char *key, unsigned long v)
+void event_buf_key(struct event_buf *w, const char *key)
+{
+	if (w->more)
+		event_buf_raw(w, ",", 1);
+	w->more = true;
+	event_buf_str(w, key, strlen(key));
+	event_buf_raw(w, ":", 1);
+}
+
+static void jw_kv_str(struct event_buf *w, const char *key, const char *val)
+{
+	event_buf_key(w, key);
+	event_buf_str(w, val, strlen(val));
+}
+
+void event_buf_uint(struct event_buf *w, const char *key, uint64_t v)
 {
 	char num[24];
 
-	jw_key(w, key);
-	snprintf(num, sizeof(num), "%lu", v);
+	event_buf_key(w, key);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
 	jw_str(w, num);
 }
 
-static void jw_kv_bool(struct jw *w, const char *key, bool v)
+static void jw_kv_bool(struct event_buf *w, const char *key, bool v)
 {
-	jw_key(w, key);
+	event_buf_key(w, key);
 	jw_str(w, v ? "true" : "false");
+}
+
+void event_buf_time(struct event_buf *w, const char *key, int64_t us)
+{
+	char ts[TIME_RFC3339_LEN];
+
+	event_buf_key(w, key);
+	event_buf_raw(w, "\"", 1);
+	jw_str(w, time_format_rfc3339(us, ts, sizeof(ts)));
+	event_buf_raw(w, "\"", 1);
+}
+
+size_t event_buf_end(struct event_buf *w)
+{
+	if (w->len < w->size)
+		w->buf[w->len] = '\0';
+	else if (w->size)
+		w->buf[w->size - 1] = '\0';
+	return w->len;
 }
 
 const char *app_proto_name(enum app_proto a)
@@ -126,22 +159,21 @@ static const char *proto_name(uint8_t p)
 
 size_t event_format_json(const struct event *ev, char *buf, size_t size)
 {
-	struct jw w = { .buf = buf, .size = size, .len = 0 };
-	char ts[TIME_RFC3339_LEN], a[ADDR_STRLEN];
+	struct event_buf w = { .buf = buf, .size = size, .len = 0 };
+	char a[ADDR_STRLEN];
 
-	jw_str(&w, "{\"timestamp\":\"");
-	jw_str(&w, time_format_rfc3339(ev->ts_us, ts, sizeof(ts)));
-	jw_str(&w, "\"");
+	event_buf_open(&w);
+	event_buf_time(&w, "timestamp", ev->ts_us);
 	jw_kv_str(&w, "event_type", ev->type == EV_MATCH ? "match" : "name");
 	jw_kv_str(&w, "src_ip", addr_format(&ev->src, a, sizeof(a)));
-	jw_kv_uint(&w, "src_port", ev->sport);
+	event_buf_uint(&w, "src_port", ev->sport);
 	jw_kv_str(&w, "dest_ip", addr_format(&ev->dst, a, sizeof(a)));
-	jw_kv_uint(&w, "dest_port", ev->dport);
+	event_buf_uint(&w, "dest_port", ev->dport);
 	jw_kv_str(&w, "proto", proto_name(ev->proto));
 	jw_kv_str(&w, "app_proto", app_proto_name(ev->app));
 	if (ev->name) {
-		jw_key(&w, "name");
-		jw_escaped(&w, ev->name, ev->name_len);
+		event_buf_key(&w, "name");
+		event_buf_str(&w, ev->name, ev->name_len);
 	}
 	if (ev->dns != DNS_NONE)
 		jw_kv_str(&w, "dns_type", ev->dns == DNS_QUERY ? "query" : "answer");
@@ -158,12 +190,14 @@ size_t event_format_json(const struct event *ev, char *buf, size_t size)
 		jw_kv_str(&w, "learned_from", ev->learned_from);
 	if (ev->type == EV_NAME && ev->allowed_by)
 		jw_kv_str(&w, "allowed_by", ev->allowed_by->text);
-	jw_raw(&w, "}\n", 2);
-	if (w.len < size)
-		buf[w.len] = '\0';
-	else if (size)
-		buf[size - 1] = '\0';
-	return w.len;
+	if (ev->eve) {
+		event_buf_uint(&w, "flow_id", ev->flow_id);
+		if (ev->pcap_filename)
+			jw_kv_str(&w, "pcap_filename", ev->pcap_filename);
+	}
+	event_buf_close(&w);
+	event_buf_raw(&w, "\n", 1);
+	return event_buf_end(&w);
 }
 
 int event_write_json(const struct event *ev, FILE *f)
@@ -181,4 +215,477 @@ int event_write_json(const struct event *ev, FILE *f)
 		return fwrite(big, 1, n, f) == n ? 0 : -EIO;
 	}
 	return fwrite(buf, 1, n, f) == n ? 0 : -EIO;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/*
+ * A strict reader for one JSON text (RFC 8259) that must be an object.
+ * Top-level string values and keys are decoded in place: an escape is never
+ * shorter than what it decodes to, so the write position never passes the
+ * read position.  Nested values are only checked (same rules) and returned
+ * as raw text.
+ */
+struct jp {
+	char *s;
+	size_t n, i;
+	const char *why;
+};
+
+static int jp_fail(struct jp *p, const char *why)
+{
+	if (!p->why)
+		p->why = why;
+	return -EINVAL;
+}
+
+/* RFC 8259 §2: insignificant whitespace is space, tab, LF and CR only. */
+static void jp_ws(struct jp *p)
+{
+	while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' ||
+			       p->s[p->i] == '\r'))
+		p->i++;
+}
+
+static int hexval(int c)
+{
+	if (ch_is_digit(c))
+		return c - '0';
+	if (ch_is_xdigit(c))
+		return ch_lower(c) - 'a' + 10;
+	return -1;
+}
+
+/* Four hex digits at s[i]; -1 if not. */
+static long jp_hex4(const struct jp *p, size_t i)
+{
+	long v = 0;
+
+	if (p->n - i < 4)
+		return -1;
+	for (size_t k = 0; k < 4; k++) {
+		int d = hexval((unsigned char)p->s[i + k]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s[i] (RFC 3629 §4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t utf8_len(const struct jp *p, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)p->s + i;
+	size_t left = p->n - i, need;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (u[0] >= 0xc2 && u[0] <= 0xdf)
+		need = 1;
+	else if (u[0] >= 0xe0 && u[0] <= 0xef)
+		need = 2;
+	else if (u[0] >= 0xf0 && u[0] <= 0xf4)
+		need = 3;
+	else
+		return 0;
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	if (left <= need || u[1] < lo || u[1] > hi)
+		return 0;
+	for (size_t k = 2; k <= need; k++)
+		if (u[k] < 0x80 || u[k] > 0xbf)
+			return 0;
+	return need + 1;
+}
+
+static size_t utf8_put(char *o, unsigned long cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* One \u escape (or surrogate pair) at s[i] == '\\'; *cp and the bytes read. */
+static int jp_unicode(struct jp *p, size_t i, unsigned long *cp, size_t *used)
+{
+	long hi = jp_hex4(p, i + 2), lo;
+
+	if (hi < 0)
+		return jp_fail(p, "bad \\u escape");
+	*used = 6;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return jp_fail(p, "unpaired low surrogate");
+	if (hi >= 0xd800 && hi <= 0xdbff) {
+		if (p->n - i < 12 || p->s[i + 6] != '\\' || p->s[i + 7] != 'u')
+			return jp_fail(p, "unpaired high surrogate");
+		lo = jp_hex4(p, i + 8);
+		if (lo < 0xdc00 || lo > 0xdfff)
+			return jp_fail(p, "unpaired high surrogate");
+		*cp = 0x10000 + ((unsigned long)(hi - 0xd800) << 10) + (unsigned long)(lo - 0xdc00);
+		*used = 12;
+		return 0;
+	}
+	if (hi == 0)
+		return jp_fail(p, "NUL in string");
+	*cp = (unsigned long)hi;
+	return 0;
+}
+
+/* RFC 8259 §7: the string starting at the quote at p->i. */
+static int jp_string(struct jp *p, bool decode, const char **out, size_t *olen)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *esc;
+	size_t start = ++p->i, w = start;
+
+	while (p->i < p->n) {
+		unsigned char c = (unsigned char)p->s[p->i];
+		unsigned long cp;
+		size_t k;
+
+		if (c == '"') {
+			if (out) {
+				*out = p->s + start;
+				*olen = w - start;
+			}
+			p->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return jp_fail(p, "control character in string");
+		if (c >= 0x80) {
+			k = utf8_len(p, p->i);
+			if (!k)
+				return jp_fail(p, "invalid UTF-8 in string");
+			if (decode)
+				memmove(p->s + w, p->s + p->i, k);
+			w += k;
+			p->i += k;
+			continue;
+		}
+		if (c != '\\') {
+			if (decode)
+				p->s[w] = (char)c;
+			w++;
+			p->i++;
+			continue;
+		}
+		if (p->i + 1 >= p->n)
+			return jp_fail(p, "unterminated string");
+		if (p->s[p->i + 1] == 'u') {
+			if (jp_unicode(p, p->i, &cp, &k) < 0)
+				return -EINVAL;
+			p->i += k;
+			/* \u0080-\u00ff: a byte, as event_buf_str() writes them. */
+			if (cp >= 0x80 && cp <= 0xff) {
+				if (decode)
+					p->s[w] = (char)cp;
+				w++;
+			} else if (decode) {
+				w += utf8_put(p->s + w, cp);
+			} else {
+				w += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+			}
+			continue;
+		}
+		esc = p->s[p->i + 1] ? strchr(from, p->s[p->i + 1]) : NULL;
+		if (!esc)
+			return jp_fail(p, "bad escape in string");
+		cp = (unsigned char)to[esc - from];
+		if (decode)
+			p->s[w] = (char)cp;
+		w++;
+		p->i += 2;
+	}
+	return jp_fail(p, "unterminated string");
+}
+
+/* RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+static int jp_number(struct jp *p)
+{
+	size_t start;
+
+	if (p->i < p->n && p->s[p->i] == '-')
+		p->i++;
+	start = p->i;
+	while (p->i < p->n && ch_is_digit(p->s[p->i]))
+		p->i++;
+	if (p->i == start || (p->s[start] == '0' && p->i - start > 1))
+		return jp_fail(p, "bad number");
+	if (p->i < p->n && p->s[p->i] == '.') {
+		start = ++p->i;
+		while (p->i < p->n && ch_is_digit(p->s[p->i]))
+			p->i++;
+		if (p->i == start)
+			return jp_fail(p, "bad number");
+	}
+	if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+		p->i++;
+		if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+			p->i++;
+		start = p->i;
+		while (p->i < p->n && ch_is_digit(p->s[p->i]))
+			p->i++;
+		if (p->i == start)
+			return jp_fail(p, "bad number");
+	}
+	return 0;
+}
+
+static int jp_literal(struct jp *p, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (p->n - p->i < n || memcmp(p->s + p->i, word, n) != 0)
+		return jp_fail(p, "unexpected character");
+	p->i += n;
+	return 0;
+}
+
+static int jp_value(struct jp *p, unsigned depth, struct event_field *f);
+
+/* An object or array inside a value: checked, not decoded. */
+static int jp_nested(struct jp *p, unsigned depth, char close)
+{
+	bool object = close == '}';
+
+	if (depth >= EVENT_JSON_DEPTH)
+		return jp_fail(p, "nested too deep");
+	p->i++;
+	jp_ws(p);
+	if (p->i < p->n && p->s[p->i] == close) {
+		p->i++;
+		return 0;
+	}
+	for (;;) {
+		jp_ws(p);
+		if (object) {
+			if (p->i >= p->n || p->s[p->i] != '"')
+				return jp_fail(p, "expected a key");
+			if (jp_string(p, false, NULL, NULL) < 0)
+				return -EINVAL;
+			jp_ws(p);
+			if (p->i >= p->n || p->s[p->i] != ':')
+				return jp_fail(p, "expected ':'");
+			p->i++;
+			jp_ws(p);
+		}
+		if (jp_value(p, depth + 1, NULL) < 0)
+			return -EINVAL;
+		jp_ws(p);
+		if (p->i < p->n && p->s[p->i] == ',') {
+			p->i++;
+			continue;
+		}
+		if (p->i < p->n && p->s[p->i] == close) {
+			p->i++;
+			return 0;
+		}
+		return jp_fail(p, object ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+/* A value at p->i; with @f (top level) strings are decoded and recorded. */
+static int jp_value(struct jp *p, unsigned depth, struct event_field *f)
+{
+	size_t start = p->i;
+	enum event_json_type t;
+	int ret;
+
+	if (p->i >= p->n)
+		return jp_fail(p, "expected a value");
+	switch (p->s[p->i]) {
+	case '"':
+		if (f) {
+			f->type = EVENT_JSON_STRING;
+			return jp_string(p, true, &f->val, &f->len);
+		}
+		return jp_string(p, false, NULL, NULL);
+	case '{':
+		t = EVENT_JSON_OBJECT;
+		ret = jp_nested(p, depth, '}');
+		break;
+	case '[':
+		t = EVENT_JSON_ARRAY;
+		ret = jp_nested(p, depth, ']');
+		break;
+	case 't':
+		t = EVENT_JSON_TRUE;
+		ret = jp_literal(p, "true");
+		break;
+	case 'f':
+		t = EVENT_JSON_FALSE;
+		ret = jp_literal(p, "false");
+		break;
+	case 'n':
+		t = EVENT_JSON_NULL;
+		ret = jp_literal(p, "null");
+		break;
+	default:
+		t = EVENT_JSON_NUMBER;
+		ret = jp_number(p);
+		break;
+	}
+	if (ret == 0 && f) {
+		f->type = t;
+		f->val = p->s + start;
+		f->len = p->i - start;
+	}
+	return ret;
+}
+
+static int jp_object(struct jp *p, struct event_fields *out)
+{
+	jp_ws(p);
+	if (p->i >= p->n || p->s[p->i] != '{')
+		return jp_fail(p, "not a JSON object");
+	p->i++;
+	jp_ws(p);
+	if (p->i < p->n && p->s[p->i] == '}') {
+		p->i++;
+		return 0;
+	}
+	for (;;) {
+		struct event_field *f;
+
+		jp_ws(p);
+		if (out->n == EVENT_FIELDS_MAX)
+			return jp_fail(p, "too many keys");
+		f = &out->f[out->n];
+		if (p->i >= p->n || p->s[p->i] != '"')
+			return jp_fail(p, "expected a key");
+		if (jp_string(p, true, &f->key, &f->key_len) < 0)
+			return -EINVAL;
+		for (size_t k = 0; k < out->n; k++)
+			if (out->f[k].key_len == f->key_len &&
+			    memcmp(out->f[k].key, f->key, f->key_len) == 0)
+				return jp_fail(p, "duplicate key");
+		jp_ws(p);
+		if (p->i >= p->n || p->s[p->i] != ':')
+			return jp_fail(p, "expected ':'");
+		p->i++;
+		jp_ws(p);
+		if (jp_value(p, 0, f) < 0)
+			return -EINVAL;
+		out->n++;
+		jp_ws(p);
+		if (p->i < p->n && p->s[p->i] == ',') {
+			p->i++;
+			continue;
+		}
+		if (p->i < p->n && p->s[p->i] == '}') {
+			p->i++;
+			return 0;
+		}
+		return jp_fail(p, "expected ',' or '}'");
+	}
+}
+
+int event_parse_json(char *line, size_t len, struct event_fields *out, const char **why,
+		     size_t *where)
+{
+	struct jp p = { .s = line, .n = len };
+	int ret;
+
+	out->n = 0;
+	ret = jp_object(&p, out);
+	if (ret == 0) {
+		jp_ws(&p);
+		if (p.i != p.n)
+			ret = jp_fail(&p, "text after the object");
+	}
+	if (ret < 0) {
+		out->n = 0;
+		if (why)
+			*why = p.why;
+		if (where)
+			*where = p.i;
+	}
+	return ret;
+}
+
+const struct event_field *event_field_get(const struct event_fields *fs, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->f[i].key_len == n && memcmp(fs->f[i].key, key, n) == 0)
+			return &fs->f[i];
+	return NULL;
+}
+
+const char *event_field_str(const struct event_fields *fs, const char *key, char *buf,
+			    size_t size)
+{
+	const struct event_field *f = event_field_get(fs, key);
+
+	if (!f || f->type != EVENT_JSON_STRING || f->len >= size)
+		return NULL;
+	memcpy(buf, f->val, f->len);
+	buf[f->len] = '\0';
+	return buf;
+}
+
+int event_field_uint(const struct event_fields *fs, const char *key, uint64_t *out)
+{
+	const struct event_field *f = event_field_get(fs, key);
+	char num[24];
+
+	if (!f)
+		return -ENOENT;
+	if (f->type != EVENT_JSON_NUMBER || f->len == 0 || f->len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, f->val, f->len);
+	num[f->len] = '\0';
+	return parse_uint(num, 0, UINT64_MAX, out) < 0 ? -EINVAL : 0;
+}
+
+int event_field_time(const struct event_fields *fs, const char *key, int64_t *out_us)
+{
+	const struct event_field *f = event_field_get(fs, key);
+	char buf[64];
+
+	if (!f)
+		return -ENOENT;
+	if (!event_field_str(fs, key, buf, sizeof(buf)))
+		return -EINVAL;
+	return time_parse_rfc3339(buf, out_us) < 0 ? -EINVAL : 0;
+}
+
+int event_field_bool(const struct event_fields *fs, const char *key, bool *out)
+{
+	const struct event_field *f = event_field_get(fs, key);
+
+	if (!f)
+		return -ENOENT;
+	if (f->type != EVENT_JSON_TRUE && f->type != EVENT_JSON_FALSE)
+		return -EINVAL;
+	*out = f->type == EVENT_JSON_TRUE;
+	return 0;
 }

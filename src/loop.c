@@ -6,7 +6,7 @@
  *
  *   poll: NFQUEUE socket -> capture_nfq_dispatch -> engine -> verdict, mark
  *         control eventfd -> sync: new blocklist / log file / clock, counters
- *         1 s timerfd     -> engine_expire
+ *         1 s timerfd     -> engine_expire, kernel queue overflow check
  *
  * A queue thread shares nothing on the packet path: its socket, engine
  * (flow table) and raw sockets are its own.  The policy clock is
@@ -34,6 +34,9 @@
 #define BUDGET 256			/* packets per dispatch before the other fds */
 #define DRAIN_ROUNDS 64			/* bounded drain at stop */
 #define DRAIN_BUDGET 1024
+#define OVERLOAD_WARN_US (60 * USEC_PER_SEC)	/* at most one warning a minute per queue */
+#define EVENT_BUF 4096
+#define EVENT_BUF_BIG 16384
 
 struct watch {
 	loop_fn *fn;
@@ -287,6 +290,35 @@ void loop_reject_fallback(const struct conf_marks *m, uint32_t pkt_mark, bool ud
 	out->mark = with_mark(pkt_mark, m->mask, m->reject);
 }
 
+void loop_policy_clock(bool use_as_of, int64_t as_of_us, int64_t sanity_us,
+		       enum conf_clock_policy policy, int64_t now_us, struct loop_clock *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->judge = true;
+	if (use_as_of) {
+		out->use_as_of = true;
+		out->as_of_us = as_of_us;
+		return;
+	}
+	if (sanity_us == CONF_NO_CLOCK_SANITY || now_us >= sanity_us)
+		return;
+	switch (policy) {
+	case CONF_CLOCK_ENFORCE:
+		/* max(now, sanity), and now < sanity */
+		out->state = LOOP_CLOCK_INSANE_ENFORCE;
+		out->use_as_of = true;
+		out->as_of_us = sanity_us;
+		return;
+	case CONF_CLOCK_LOG:
+		out->state = LOOP_CLOCK_INSANE_LOG;
+		return;
+	case CONF_CLOCK_ACCEPT:
+		out->state = LOOP_CLOCK_INSANE_ACCEPT;
+		out->judge = false;
+		return;
+	}
+}
+
 /* The packet's transport is UDP (IPv6 extension headers walked). */
 static bool is_udp(const uint8_t *p, size_t len)
 {
@@ -298,6 +330,7 @@ static bool is_udp(const uint8_t *p, size_t len)
 /* ---------------------------------------------------------- queue threads */
 
 static bool warned_requeue;		/* set once, by whichever queue sees it first */
+static int clock_announced;		/* enum loop_clock_state last logged, any queue */
 
 /*
  * A match whose rule will block from a date still ahead: the flow must stay
@@ -320,12 +353,73 @@ static bool is_pending(const struct event *ev)
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct loop_worker *w = ctx;
+	char buf[EVENT_BUF];
+	size_t n;
 
 	if (is_pending(ev))
 		w->pending = true;
-	if (event_write_json(ev, w->out) < 0)
-		w->now.log_errors++;
+	if (w->sh->sink) {
+		/* Logs and metrics (observe.h): aggregation, syslog, counters. */
+		w->sh->sink(w->sh->sink_ctx, ev, w->out);
+		w->dirty = true;
+		return;
+	}
+	n = event_format_json(ev, buf, sizeof(buf));
+	if (n < sizeof(buf)) {
+		evlog_put(w->out, buf, n);
+	} else {
+		/* Names are bounded (NAME_MAX_TEXT): only a huge rule text gets here. */
+		char *big = malloc(EVENT_BUF_BIG);
+
+		n = big ? event_format_json(ev, big, EVENT_BUF_BIG) : SIZE_MAX;
+		if (n < EVENT_BUF_BIG)
+			evlog_put(w->out, big, n);
+		else
+			w->now.log_errors++;
+		free(big);
+	}
 	w->dirty = true;
+}
+
+/* Log the clock's state when it changes (once for all queues). */
+static void announce_clock(const struct loop_worker *w, const struct loop_clock *c,
+			   int64_t now_us)
+{
+	char now[TIME_RFC3339_LEN], min[TIME_RFC3339_LEN];
+
+	if (__atomic_exchange_n(&clock_announced, (int)c->state, __ATOMIC_RELAXED) ==
+	    (int)c->state)
+		return;
+	time_format_rfc3339(now_us, now, sizeof(now));
+	time_format_rfc3339(w->clock_sanity_us, min, sizeof(min));
+	switch (c->state) {
+	case LOOP_CLOCK_SANE:
+		log_info("system clock %s is plausible again: policy follows it", now);
+		return;
+	case LOOP_CLOCK_INSANE_ENFORCE:
+		log_warn("system clock %s is before clock_sanity %s: policy judged as of %s "
+			 "(insane_clock_policy enforce) until the clock is set", now, min, min);
+		return;
+	case LOOP_CLOCK_INSANE_LOG:
+		log_warn("system clock %s is before clock_sanity %s: policy judged at the clock "
+			 "as it is; enforcement dates after it only log (insane_clock_policy "
+			 "log)", now, min);
+		return;
+	case LOOP_CLOCK_INSANE_ACCEPT:
+		log_warn("system clock %s is before clock_sanity %s: every packet passes "
+			 "unjudged (insane_clock_policy accept) until the clock is set", now, min);
+		return;
+	}
+}
+
+/* A packet that cannot be judged: error_verdict, counted. */
+static void error_verdict(struct loop_worker *w, struct capture_verdict *v)
+{
+	w->now.errors++;
+	if (w->error_drop) {
+		w->now.error_dropped++;
+		v->action = CAPTURE_DROP;
+	}
 }
 
 static void on_packet(void *ctx, const struct capture_pkt *p, struct capture_verdict *v)
@@ -333,11 +427,32 @@ static void on_packet(void *ctx, const struct capture_pkt *p, struct capture_ver
 	struct loop_worker *w = ctx;
 	struct engine_result res;
 	struct loop_verdict lv;
+	struct loop_clock clk;
 
-	if (!p->data)
-		return;		/* nothing to judge: accepted as it is */
+	if (!p->data) {
+		error_verdict(w, v);	/* nothing to judge */
+		return;
+	}
+	loop_policy_clock(w->use_as_of, w->as_of_us, w->clock_sanity_us, w->insane_clock,
+			  p->now_us, &clk);
+	if ((int)clk.state != w->clock_state) {
+		w->clock_state = (int)clk.state;
+		engine_set_as_of(w->eng, clk.use_as_of, clk.as_of_us);
+		announce_clock(w, &clk, p->now_us);
+	}
+	if (clk.state != LOOP_CLOCK_SANE) {
+		w->now.clock_insane++;
+		if (!clk.judge) {
+			w->now.unjudged++;
+			return;	/* accepted, unmarked: judged once the clock is set */
+		}
+	}
 	w->pending = false;
 	engine_packet(w->eng, p->now_us, p->data, p->len, &res);
+	if (res.undecodable && !(p->mark & w->marks.mask)) {
+		error_verdict(w, v);
+		return;
+	}
 	loop_map_verdict(&res, &w->marks, p->mark, w->pending, &lv);
 	if (lv.requeued) {
 		w->now.requeued++;
@@ -359,8 +474,7 @@ static void on_packet(void *ctx, const struct capture_pkt *p, struct capture_ver
 static void flush_events(struct loop_worker *w)
 {
 	if (w->dirty) {
-		if (fflush(w->out) != 0)
-			w->now.log_errors++;
+		evlog_flush(w->out);	/* failures are counted and logged there */
 		w->dirty = false;
 	}
 }
@@ -373,7 +487,65 @@ static void snapshot(struct loop_worker *w)
 		capture_nfq_get_stats(w->cap, &w->now.cap);
 	if (w->rej)
 		reject_get_stats(w->rej, &w->now.rej);
+	w->now.have_kern = w->cap && capture_nfq_get_kstats(w->cap, &w->now.kern) == 0;
 	w->snap = w->now;
+}
+
+/* Apply the policy clock settings; the next packet re-evaluates the state. */
+static void set_clock(struct loop_worker *w, const struct loop_shared *sh)
+{
+	w->use_as_of = sh->use_as_of;
+	w->as_of_us = sh->as_of_us;
+	w->clock_sanity_us = sh->clock_sanity_us;
+	w->insane_clock = sh->insane_clock;
+	w->clock_state = -1;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/*
+ * Once a second: did the kernel queue overflow?  The kernel counts what it
+ * dropped (fail_open off: queue full, or socket buffer full); packets it let
+ * pass with fail_open are counted nowhere, so the queue being found full and
+ * the ids that never reached us (capture_nfq.h, undelivered) stand in for
+ * them.  One warning a minute per queue at most, with the totals since.
+ */
+static void check_overload(struct loop_worker *w)
+{
+	struct capture_nfq_kstats k;
+	struct capture_nfq_stats cs;
+	uint64_t dropped, udropped, undelivered;
+	bool full;
+	int64_t now = mono_us();
+
+	if (capture_nfq_get_kstats(w->cap, &k) < 0)
+		return;
+	capture_nfq_get_stats(w->cap, &cs);
+	dropped = (uint32_t)(k.dropped - w->kprev.dropped);
+	udropped = (uint32_t)(k.user_dropped - w->kprev.user_dropped);
+	undelivered = cs.undelivered - w->undelivered_prev;
+	full = k.queue_total >= w->queue_maxlen;
+	if (!dropped && !udropped && !undelivered && !full)
+		return;
+	if (w->warned_us && now - w->warned_us < OVERLOAD_WARN_US)
+		return;		/* keep counting from the last warning */
+	log_warn("queue %u: overloaded: %u of %u packets waiting; since the last check "
+		 "%llu dropped by the kernel (queue full), %llu not delivered (socket buffer "
+		 "full: %s)%s", w->queue, k.queue_total, w->queue_maxlen,
+		 (unsigned long long)dropped, (unsigned long long)(udropped + undelivered),
+		 w->fail_open ? "passed unfiltered" : "dropped",
+		 w->fail_open && full ? "; packets beyond a full queue pass unfiltered "
+					"(fail_open) uncounted" : "");
+	w->now.overload_warnings++;
+	w->warned_us = now;
+	w->kprev = k;
+	w->undelivered_prev = cs.undelivered;
 }
 
 /* Pick up what the main thread published; acknowledge. */
@@ -387,7 +559,7 @@ static void sync_worker(struct loop_worker *w)
 		engine_set_blocklist(w->eng, sh->bl);
 		w->bl = sh->bl;
 	}
-	engine_set_as_of(w->eng, sh->use_as_of, sh->as_of_us);
+	set_clock(w, sh);
 	if (w->out != sh->out) {
 		flush_events(w);
 		w->out = sh->out;
@@ -427,8 +599,10 @@ static int on_tick(void *ctx, int fd)
 {
 	struct loop_worker *w = ctx;
 
-	if (loop_timer_read(fd) > 0)
+	if (loop_timer_read(fd) > 0) {
 		engine_expire(w->eng, loop_now_us());
+		check_overload(w);
+	}
 	return 0;
 }
 
@@ -469,6 +643,7 @@ int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct
 		.rcvbuf = conf_rcvbuf(c),
 		.fail_open = c->fail_open,
 		.batch = c->batch,
+		.error_drop = c->error_drop,
 	};
 	struct engine_opts eo = {
 		.bl = sh->bl,
@@ -477,6 +652,11 @@ int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct
 		.as_of_us = sh->as_of_us,
 		.max_flows = (size_t)c->max_flows,
 		.flow_timeout_s = c->flow_timeout,
+		.stream_cap = (uint32_t)c->stream_cap,
+		.stream_mem = (size_t)c->stream_mem,
+		.frag_max = (size_t)c->frag_max,
+		.frag_mem = (size_t)c->frag_mem,
+		.learned_max = (size_t)c->learned_max,
 		.on_event = on_event,
 		.ctx = w,
 	};
@@ -489,6 +669,10 @@ int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct
 	w->bl = sh->bl;
 	w->out = sh->out;
 	w->marks = c->marks;
+	w->error_drop = c->error_drop;
+	w->fail_open = c->fail_open;
+	w->queue_maxlen = c->queue_maxlen;
+	set_clock(w, sh);
 	w->ctl_fd = w->tick_fd = -1;
 	w->eng = engine_new(&eo);
 	if (!w->eng) {
@@ -500,6 +684,8 @@ int loop_worker_init(struct loop_worker *w, struct loop_shared *sh, const struct
 		log_err("%s", err);
 		return ret;
 	}
+	if (capture_nfq_get_kstats(w->cap, &w->kprev) < 0)
+		memset(&w->kprev, 0, sizeof(w->kprev));
 	/* Our own answers carry the accept mark: the ruleset does not queue them. */
 	if (reject_new(&w->rej, c->marks.accept, err, sizeof(err)) < 0) {
 		if (warn)

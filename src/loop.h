@@ -27,6 +27,7 @@
 #include "capture_nfq.h"
 #include "conf.h"
 #include "engine.h"
+#include "evlog.h"
 #include "reject.h"
 
 #define LOOP_MAX_FDS 8
@@ -103,9 +104,18 @@ struct loop_shared {
 	uint64_t seq;			/* bumped by each loop_sync() */
 	bool stop;
 	const struct blocklist *bl;
-	FILE *out;			/* JSON events */
+	struct evlog *out;		/* JSON events */
+	/*
+	 * When set, events go to @sink (observe.h: aggregation, syslog,
+	 * metrics) with the thread's current @out, instead of straight to
+	 * @out.  Set before the threads start, never changed.
+	 */
+	void (*sink)(void *ctx, const struct event *ev, struct evlog *out);
+	void *sink_ctx;
 	bool use_as_of;
 	int64_t as_of_us;
+	int64_t clock_sanity_us;	/* CONF_NO_CLOCK_SANITY: no check */
+	enum conf_clock_policy insane_clock;
 	int fail_fd;			/* eventfd posted when a queue thread fails */
 };
 
@@ -114,9 +124,18 @@ struct loop_stats {
 	struct engine_stats eng;
 	struct capture_nfq_stats cap;
 	struct reject_stats rej;
-	uint64_t log_errors;		/* events that could not be written */
+	struct capture_nfq_kstats kern;	/* the kernel's counters, if @have_kern */
+	bool have_kern;
+	uint64_t log_errors;		/* events too large to format */
 	uint64_t requeued;		/* decided packets queued again (bad ruleset) */
 	uint64_t nxdomain_fallback;	/* DNS rejects answered with no NXDOMAIN */
+	uint64_t errors;		/* packets that could not be judged (no payload,
+					 * undecodable): given error_verdict */
+	uint64_t error_dropped;		/* ... of which dropped */
+	uint64_t clock_insane;		/* packets seen while the clock was before
+					 * clock_sanity */
+	uint64_t unjudged;		/* ... passed unjudged (insane_clock_policy accept) */
+	uint64_t overload_warnings;	/* overflow warnings logged */
 };
 
 /* One queue thread.  The main thread reads @queue, @snap and @error only. */
@@ -134,10 +153,21 @@ struct loop_worker {
 	struct loop *loop;
 	int ctl_fd, tick_fd;
 	struct conf_marks marks;
+	bool error_drop;		/* error_verdict = drop */
+	bool fail_open;
+	uint32_t queue_maxlen;
 	const struct blocklist *bl;
-	FILE *out;
+	struct evlog *out;
+	bool use_as_of;			/* the clock settings picked up at sync */
+	int64_t as_of_us;
+	int64_t clock_sanity_us;
+	enum conf_clock_policy insane_clock;
+	int clock_state;		/* last enum loop_clock_state applied */
 	uint64_t seq;			/* last loop_sync() acknowledged */
 	bool pending, dirty;
+	struct capture_nfq_kstats kprev;	/* at the last overload check */
+	uint64_t undelivered_prev;
+	int64_t warned_us;		/* last overload warning (monotonic) */
 	struct loop_stats now;		/* the live counters of the last three */
 };
 
@@ -204,6 +234,35 @@ struct loop_verdict {
 
 void loop_map_verdict(const struct engine_result *res, const struct conf_marks *m,
 		      uint32_t pkt_mark, bool pending, struct loop_verdict *out);
+
+/*
+ * The policy clock for a packet read at @now_us (CLOCK_REALTIME).  A fixed
+ * as_of is taken as it is (a drill or a test says what time it is).  The
+ * system clock is checked against @sanity_us: a router without a real-time
+ * clock boots in 1970 until NTP answers, and every enforcement date would
+ * then lie in the future - the daemon would only log, i.e. fail open, until
+ * the clock is set.  While the clock is before @sanity_us:
+ *
+ *   CONF_CLOCK_ENFORCE  judge at @sanity_us: every date up to it has passed
+ *   CONF_CLOCK_LOG      judge at the clock as it is (dates ahead only log)
+ *   CONF_CLOCK_ACCEPT   judge nothing: accept every packet unjudged
+ */
+enum loop_clock_state {
+	LOOP_CLOCK_SANE = 0,		/* system clock or as_of, used as it is */
+	LOOP_CLOCK_INSANE_ENFORCE,
+	LOOP_CLOCK_INSANE_LOG,
+	LOOP_CLOCK_INSANE_ACCEPT,
+};
+
+struct loop_clock {
+	enum loop_clock_state state;
+	bool judge;			/* false: accept without the engine */
+	bool use_as_of;			/* engine_set_as_of() arguments */
+	int64_t as_of_us;
+};
+
+void loop_policy_clock(bool use_as_of, int64_t as_of_us, int64_t sanity_us,
+		       enum conf_clock_policy policy, int64_t now_us, struct loop_clock *out);
 
 /*
  * loop_reject_fallback - the verdict when no NXDOMAIN could be sent (DNS

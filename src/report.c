@@ -114,16 +114,50 @@ static int fmap_put(struct report *r, uint64_t fid, uint32_t entry)
 	return 0;
 }
 
-static struct entry *find_entry(struct report *r, const char *key, const struct event *ev)
+/* The entry for (key, rule, action, enforced), created if new; NULL on ENOMEM. */
+static struct entry *get_entry(struct report *r, const char *key, const char *rule,
+			       const char *list, const char *category, enum action action,
+			       bool enforced, int64_t ts_us)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct entry *x = &r->e[i];
+	struct entry *x;
 
-		if (x->action == ev->decision.action && x->enforced == ev->decision.enforced &&
-		    strcmp(x->rule, ev->rule->text) == 0 && strcmp(x->key, key) == 0)
+	for (size_t i = 0; i < r->n; i++) {
+		x = &r->e[i];
+		if (x->action == action && x->enforced == enforced && strcmp(x->rule, rule) == 0 &&
+		    strcmp(x->key, key) == 0)
 			return x;
 	}
-	return NULL;
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 32;
+		struct entry *ne = realloc(r->e, ncap * sizeof(*ne));
+
+		if (!ne)
+			return NULL;
+		r->e = ne;
+		r->cap = ncap;
+	}
+	x = &r->e[r->n];
+	memset(x, 0, sizeof(*x));
+	x->key = strdup(key);
+	x->rule_c = strdup(rule);
+	x->list_c = strdup(list);
+	x->cat_c = strdup(category);
+	if (!x->key || !x->rule_c || !x->list_c || !x->cat_c) {
+		free(x->key);
+		free(x->rule_c);
+		free(x->list_c);
+		free(x->cat_c);
+		return NULL;
+	}
+	x->rule = x->rule_c;
+	x->list = x->list_c;
+	x->category = x->cat_c;
+	x->action = action;
+	x->enforced = enforced;
+	x->first_us = ts_us;
+	x->last_us = ts_us;
+	r->n++;
+	return x;
 }
 
 int report_event(struct report *r, unsigned file_no, const struct event *ev)
@@ -139,39 +173,11 @@ int report_event(struct report *r, unsigned file_no, const struct event *ev)
 		snprintf(key, sizeof(key), "%.*s", (int)ev->name_len, ev->name);
 	else
 		snprintf(key, sizeof(key), "%s", ev->rule->text);
-	x = find_entry(r, key, ev);
-	if (!x) {
-		if (r->n == r->cap) {
-			size_t ncap = r->cap ? r->cap * 2 : 32;
-			struct entry *ne = realloc(r->e, ncap * sizeof(*ne));
-
-			if (!ne)
-				return -ENOMEM;
-			r->e = ne;
-			r->cap = ncap;
-		}
-		x = &r->e[r->n];
-		memset(x, 0, sizeof(*x));
-		x->key = strdup(key);
-		x->rule_c = strdup(ev->rule->text);
-		x->list_c = strdup(ev->rule->section->list);
-		x->cat_c = strdup(ev->rule->section->category);
-		if (!x->key || !x->rule_c || !x->list_c || !x->cat_c) {
-			free(x->key);
-			free(x->rule_c);
-			free(x->list_c);
-			free(x->cat_c);
-			return -ENOMEM;
-		}
-		x->rule = x->rule_c;
-		x->list = x->list_c;
-		x->category = x->cat_c;
-		x->action = ev->decision.action;
-		x->enforced = ev->decision.enforced;
-		x->first_us = ev->ts_us;
-		x->last_us = ev->ts_us;
-		r->n++;
-	}
+	x = get_entry(r, key, ev->rule->text, ev->rule->section->list,
+		      ev->rule->section->category, ev->decision.action, ev->decision.enforced,
+		      ev->ts_us);
+	if (!x)
+		return -ENOMEM;
 	x->apps |= 1u << ev->app;
 	if (ev->ts_us < x->first_us)
 		x->first_us = ev->ts_us;
@@ -253,7 +259,8 @@ void report_print(struct report *r, FILE *f, const struct engine_stats *st, unsi
 	char t1[TIME_RFC3339_LEN], t2[TIME_RFC3339_LEN];
 	size_t i, j;
 
-	qsort(r->e, r->n, sizeof(*r->e), cmp_entry);
+	if (r->n)
+		qsort(r->e, r->n, sizeof(*r->e), cmp_entry);
 	fprintf(f, "embargo replay: %u file%s, %llu packets (%llu bytes), %llu flows\n", files,
 		files == 1 ? "" : "s", (unsigned long long)st->packets,
 		(unsigned long long)st->bytes, (unsigned long long)st->flows);
@@ -298,4 +305,143 @@ void report_print(struct report *r, FILE *f, const struct engine_stats *st, unsi
 			(unsigned long long)flows, flows == 1 ? "" : "s",
 			(unsigned long long)enforced, (unsigned long long)packets);
 	}
+}
+
+/* -------------------------------------------------------- saving, merging */
+
+/*
+ * The saved form, one record a line, fields separated by tabs; strings
+ * with '%', tab, newline or bytes outside printable ASCII are %XX-escaped:
+ *   U <unmatched names>
+ *   E <apps> <action> <enforced> <first_us> <last_us> <packets> <flows>
+ *     <key> <rule> <list> <category>
+ */
+static void put_escaped(FILE *f, const char *s)
+{
+	fputc('\t', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c > '~' || c == '%')
+			fprintf(f, "%%%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+int report_save(const struct report *r, FILE *f)
+{
+	fprintf(f, "U\t%llu\n", (unsigned long long)r->unmatched_names);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct entry *x = &r->e[i];
+
+		fprintf(f, "E\t%u\t%d\t%d\t%lld\t%lld\t%llu\t%llu", x->apps, (int)x->action,
+			x->enforced ? 1 : 0, (long long)x->first_us, (long long)x->last_us,
+			(unsigned long long)x->packets, (unsigned long long)x->flows);
+		put_escaped(f, x->key);
+		put_escaped(f, x->rule);
+		put_escaped(f, x->list);
+		put_escaped(f, x->category);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* Split @line at tabs into at most @max fields, unescaping %XX in place. */
+static size_t split_fields(char *line, char **field, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (n < max) {
+		char *w = p, *tab = strchr(p, '\t');
+
+		if (tab)
+			*tab = '\0';
+		field[n++] = p;
+		for (char *q = p; *q; q++) {
+			if (*q == '%' && ch_is_xdigit(q[1]) && ch_is_xdigit(q[2])) {
+				char hex[3] = { q[1], q[2], 0 };
+
+				*w++ = (char)strtoul(hex, NULL, 16);
+				q += 2;
+			} else {
+				*w++ = *q;
+			}
+		}
+		*w = '\0';
+		if (!tab)
+			break;
+		p = tab + 1;
+	}
+	return n;
+}
+
+static int num(const char *s, uint64_t *out)
+{
+	return parse_uint(s, 0, UINT64_MAX, out);
+}
+
+static int snum(const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (s[0] == '-') {
+		if (num(s + 1, &v) < 0 || v > (uint64_t)INT64_MAX + 1)
+			return -EINVAL;
+		*out = (int64_t)(0 - v);
+		return 0;
+	}
+	if (num(s, &v) < 0 || v > INT64_MAX)
+		return -EINVAL;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int report_load(struct report *r, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ret = 0;
+
+	while (ret == 0 && (len = getline(&line, &cap, f)) > 0) {
+		char *fl[12];
+		uint64_t apps, action, enforced, packets, flows, u;
+		int64_t first, last;
+		struct entry *x;
+		size_t n;
+
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		n = split_fields(line, fl, ARRAY_SIZE(fl));
+		if (n == 2 && strcmp(fl[0], "U") == 0 && num(fl[1], &u) == 0) {
+			r->unmatched_names += u;
+			continue;
+		}
+		if (n != 12 || strcmp(fl[0], "E") != 0 || num(fl[1], &apps) < 0 ||
+		    num(fl[2], &action) < 0 || action > ACTION_REJECT || num(fl[3], &enforced) < 0 ||
+		    snum(fl[4], &first) < 0 || snum(fl[5], &last) < 0 ||
+		    num(fl[6], &packets) < 0 || num(fl[7], &flows) < 0) {
+			ret = -EINVAL;
+			break;
+		}
+		x = get_entry(r, fl[8], fl[9], fl[10], fl[11], (enum action)action, enforced != 0,
+			      first);
+		if (!x) {
+			ret = -ENOMEM;
+			break;
+		}
+		x->apps |= (unsigned)apps;
+		x->packets += packets;
+		x->flows += flows;
+		if (first < x->first_us)
+			x->first_us = first;
+		if (last > x->last_us)
+			x->last_us = last;
+	}
+	if (ret == 0 && ferror(f))
+		ret = -EIO;
+	free(line);
+	return ret;
 }

@@ -29,6 +29,21 @@ int report_event(struct report *r, unsigned file_no, const struct event *ev);
 void report_packet(struct report *r, unsigned file_no, int64_t ts_us,
 		   const struct engine_result *res);
 
+/*
+ * report_save - the entries and counters to @f, in a private text format
+ * for report_load(): how `replay -j` hands each file's report to the parent.
+ * Returns 0 or -EIO.
+ */
+int report_save(const struct report *r, FILE *f);
+
+/*
+ * report_load - add a saved report to @r: entries with the same name,
+ * rule, action and enforcement are merged (packets and flows summed, first
+ * and last widened); flows of different files never coincide, so the sums
+ * are exact.  Returns 0, -EINVAL for a damaged record, -ENOMEM or -EIO.
+ */
+int report_load(struct report *r, FILE *f);
+
 /* report_print - write the report; @st sums the engines' counters. */
 void report_print(struct report *r, FILE *f, const struct engine_stats *st, unsigned files,
 		  const char *policy_clock);

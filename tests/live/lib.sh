@@ -161,6 +161,9 @@ live_setup() {
 	local id=$$
 	NS_C=emb-c-$id NS_G=emb-g-$id NS_S=emb-s-$id
 	LIVE_TMP=$(mktemp -d /tmp/embargo-live.XXXXXX)
+	# embargo drops to an unprivileged user: its lists and configuration
+	# must stay readable to it for SIGHUP reloads.
+	chmod 0755 "$LIVE_TMP"
 	trap live_cleanup EXIT
 	trap 'exit 130' INT TERM
 

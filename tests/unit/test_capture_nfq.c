@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_capture_nfq.c - the kernel queue statistics parser.  The netlink
- * paths need CAP_NET_ADMIN and are covered by tests/live.
+ * test_capture_nfq.c - the kernel queue statistics parser and the packet
+ * id gap count (undelivered packets).  The netlink paths need CAP_NET_ADMIN
+ * and are covered by tests/live.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,10 +29,36 @@ static int parse(const char *text, unsigned queue, struct capture_nfq_kstats *ks
 	return ret;
 }
 
+static void test_id_gap(void)
+{
+	static const struct {
+		bool have;
+		uint32_t last, id, gap;
+		const char *what;
+	} t[] = {
+		{ false, 0, 1, 0, "first id: nothing missed" },
+		{ false, 0, 1000, 0, "first id far from 0: nothing missed (we started late)" },
+		{ true, 1, 2, 0, "consecutive" },
+		{ true, 1, 3, 1, "one missing" },
+		{ true, 10, 40, 29, "29 missing" },
+		{ true, 4294967295u, 0, 0, "wrap: 2^32-1 then 0 is consecutive" },
+		{ true, 4294967295u, 2, 2, "wrap with 2 missing (0 and 1)" },
+		{ true, 4294967294u, 1, 2, "wrap: 2^32-1 and 0 missing" },
+		{ true, 5, 5, 0, "same id again: not a loss" },
+		{ true, 5, 4, 0, "going back: not a loss" },
+		{ true, 0, 0x80000000u, 0x7fffffffu, "largest gap counted (2^31 - 1)" },
+		{ true, 0, 0x80000001u, 0, "a step of 2^31: a restart, not counted" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_int(t[i].gap, capture_nfq_id_gap(t[i].have, t[i].last, t[i].id), "id gap: %s",
+		       t[i].what);
+}
+
 int main(void)
 {
 	struct capture_nfq_kstats ks;
 
+	test_id_gap();
 	memset(&ks, 0, sizeof(ks));
 	is_int(0, parse(proc, 0, &ks), "queue 0 found");
 	ok(ks.portid == 2147483647u && ks.queue_total == 3 && ks.copy_mode == 2 &&

@@ -10,6 +10,19 @@
 #include "util.h"
 #include "../tap.h"
 
+/* The same detection as conf.c: sanitizer builds default to seccomp = off. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 /* Each value of a key: accepted or not, at and around its limits. */
 static void test_values(void)
 {
@@ -89,6 +102,52 @@ static void test_values(void)
 		{ "log", "", 0 },
 		{ "blocklist", "/x.list", 1 },
 		{ "blocklist", "", 0 },
+		{ "user", "embargo", 1 },
+		{ "user", "root", 1 },
+		{ "user", "0", 1 },
+		{ "user", "svc_emb-1.x", 1 },
+		{ "user", "abcdefghijklmnopqrstuvwxyz012345", 1 },	/* 32: the limit */
+		{ "user", "abcdefghijklmnopqrstuvwxyz0123456", 0 },	/* 33 */
+		{ "user", "", 0 },
+		{ "user", "-x", 0 },
+		{ "user", "a:b", 0 },
+		{ "user", "a b", 0 },
+		{ "user", "../x", 0 },
+		{ "seccomp", "strict", 1 },
+		{ "seccomp", "log", 1 },
+		{ "seccomp", "off", 1 },
+		{ "seccomp", "on", 0 },
+		{ "seccomp", "Strict", 0 },
+		{ "error_verdict", "accept", 1 },
+		{ "error_verdict", "drop", 1 },
+		{ "error_verdict", "reject", 0 },
+		{ "clock_sanity", "2024-01-01", 1 },
+		{ "clock_sanity", "2099-01-01T00:00:00Z", 1 },
+		{ "clock_sanity", "none", 1 },
+		{ "clock_sanity", "soon", 0 },
+		{ "insane_clock_policy", "enforce", 1 },
+		{ "insane_clock_policy", "log", 1 },
+		{ "insane_clock_policy", "accept", 1 },
+		{ "insane_clock_policy", "drop", 0 },
+		{ "stream_cap", "1K", 1 },
+		{ "stream_cap", "1023", 0 },
+		{ "stream_cap", "1M", 1 },
+		{ "stream_cap", "1025K", 0 },
+		{ "stream_mem", "64K", 1 },
+		{ "stream_mem", "65535", 0 },
+		{ "stream_mem", "16G", 1 },
+		{ "stream_mem", "17G", 0 },
+		{ "frag_max", "1", 1 },
+		{ "frag_max", "0", 0 },
+		{ "frag_max", "1048576", 1 },
+		{ "frag_max", "1048577", 0 },
+		{ "frag_mem", "64K", 1 },
+		{ "frag_mem", "1G", 1 },
+		{ "frag_mem", "1025M", 0 },
+		{ "learned_max", "16", 1 },
+		{ "learned_max", "15", 0 },
+		{ "learned_max", "16777216", 1 },
+		{ "learned_max", "16777217", 0 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		struct conf c;
@@ -117,6 +176,39 @@ static void test_parsed(void)
 	conf_init(&c);
 	ok(c.fail_open && c.queue_maxlen == 4096 && c.batch == 32 && c.max_flows == 65536 &&
 	   c.flow_timeout == 120 && !c.use_as_of, "defaults");
+	is_str("embargo", conf_user(&c), "default user embargo");
+	ok(!c.error_drop, "default error_verdict accept");
+	is_int(CONF_CLOCK_ENFORCE, c.insane_clock, "default insane_clock_policy enforce");
+	{
+		int64_t t;
+
+		time_parse_rfc3339("2025-01-01T00:00:00Z", &t);
+		is_int(t, c.clock_sanity_us, "default clock_sanity 2025-01-01");
+		time_parse_rfc3339("2024-09-29T00:00:00-04:00", &t);
+		ok(c.clock_sanity_us > t, "  after the bundled lists' enforcement date");
+	}
+	ok(c.stream_cap == 16384 && c.stream_mem == 32u << 20 && c.frag_max == 1024 &&
+		   c.frag_mem == 4u << 20 && c.learned_max == 8192,
+	   "default table caps = the engine's defaults");
+	is_int(SANITIZED ? CONF_SECCOMP_OFF : CONF_SECCOMP_STRICT, c.seccomp,
+	       "default seccomp: strict (off in sanitizer builds)");
+	is_str("strict", conf_seccomp_name(CONF_SECCOMP_STRICT), "seccomp name strict");
+	is_str("off", conf_seccomp_name(CONF_SECCOMP_OFF), "seccomp name off");
+	is_str("?", conf_seccomp_name((enum conf_seccomp)7), "seccomp name out of range");
+	is_str("accept", conf_clock_policy_name(CONF_CLOCK_ACCEPT), "clock policy name");
+	conf_set(&c, "user", "root", NULL, err, sizeof(err));
+	is_str("root", conf_user(&c), "user set");
+	conf_set(&c, "clock_sanity", "none", NULL, err, sizeof(err));
+	ok(c.clock_sanity_us == CONF_NO_CLOCK_SANITY, "clock_sanity none");
+	conf_set(&c, "error_verdict", "drop", NULL, err, sizeof(err));
+	ok(c.error_drop, "error_verdict drop");
+	conf_set(&c, "insane_clock_policy", "accept", NULL, err, sizeof(err));
+	is_int(CONF_CLOCK_ACCEPT, c.insane_clock, "insane_clock_policy accept");
+	conf_set(&c, "stream_mem", "2M", NULL, err, sizeof(err));
+	is_int(2u << 20, (long long)c.stream_mem, "stream_mem 2M");
+	conf_free(&c);
+	ok(c.user == NULL && c.stream_mem == 32u << 20, "conf_free: user freed, defaults back");
+	conf_init(&c);
 	is_int(0, conf_check(&c, err, sizeof(err)), "defaults pass conf_check");
 	is_int(8u << 20, (long long)conf_rcvbuf(&c), "auto rcvbuf: 4096 x 2 KiB = 8 MiB");
 	conf_set(&c, "queue_maxlen", "1", NULL, err, sizeof(err));
@@ -313,6 +405,56 @@ static void test_file_errors(void)
 	}
 }
 
+/* conf_check names the line that set the field (or the mask that excluded a default). */
+static void test_check_positions(void)
+{
+	static const struct {
+		const char *text;
+		unsigned line;		/* 0: no position expected */
+		const char *want;
+	} t[] = {
+		{ "queue = 1\n[mark]\nmask = 0xf0\n", 3, "mark_accept: 0x01000000 has bits" },
+		{ "# c\n\nmark_drop = 0x01000000\n", 3, "mark_drop: same value as mark_accept" },
+		{ "mark_log = 0x04000000\n", 1, "mark_log: same value as mark_reject" },
+		{ "mark_accept = 0x4\nmark_mask = 0xff\n", 2, "mark_log: 0x02000000 has bits" },
+		{ "[mark]\naccept = 0\n", 2, "mark_accept: must not be 0" },
+		{ "mark_mask = 0\n", 1, "mark_mask: must not be 0" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		const char *path = write_file(t[i].text);
+		char err[CONF_ERR_LEN] = "", want[CONF_ERR_LEN];
+		struct conf c;
+
+		conf_init(&c);
+		is_int(0, conf_load(&c, path, err, sizeof(err)), "file %zu loads (%s)", i, err);
+		ok(conf_check(&c, err, sizeof(err)) == -EINVAL, "  conf_check fails");
+		if (t[i].line)
+			snprintf(want, sizeof(want), "%s:%u: %s", path, t[i].line, t[i].want);
+		else
+			snprintf(want, sizeof(want), "%s", t[i].want);
+		ok(strncmp(err, want, strlen(want)) == 0, "  '%s'", err);
+		if (strncmp(err, want, strlen(want)) != 0)
+			diag("  want '%s...'", want);
+		conf_free(&c);
+		unlink(path);
+	}
+	{
+		/* Set by conf_set (the command line) after the file: no line is named. */
+		const char *path = write_file("mark_drop = 0x03000000\n");
+		char err[CONF_ERR_LEN] = "";
+		struct conf c;
+
+		conf_init(&c);
+		conf_load(&c, path, err, sizeof(err));
+		conf_set(&c, "mark_drop", "0x01000000", NULL, err, sizeof(err));
+		conf_check(&c, err, sizeof(err));
+		is_str("mark_drop: same value as mark_accept (0x01000000)", err,
+		       "overridden after the file: the field alone");
+		conf_free(&c);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	test_values();
@@ -320,5 +462,6 @@ int main(void)
 	test_check();
 	test_file_ok();
 	test_file_errors();
+	test_check_positions();
 	return done_testing();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_event.c - JSON event format: key order, escaping, bounded writer. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -80,5 +81,157 @@ int main(void)
 	event_format_json(&ev, buf, sizeof(buf));
 	ok(strstr(buf, "\"enforced\":true,\"learned_from\":\"dnl-01.geo.kaspersky.com\"}") != NULL,
 	   "learned_from after the policy fields");
+
+	/* --eve: flow_id and pcap_filename at the very end, escaped like the rest. */
+	ev.eve = true;
+	ev.flow_id = (UINT64_C(3) << 40) | 17;
+	ev.pcap_filename = "caps/a\"b.pcap";
+	event_format_json(&ev, buf, sizeof(buf));
+	ok(strstr(buf, "\"learned_from\":\"dnl-01.geo.kaspersky.com\",\"flow_id\":3298534883345,"
+		       "\"pcap_filename\":\"caps/a\\\"b.pcap\"}\n") != NULL,
+	   "eve keys trail");
+	ev.pcap_filename = NULL;
+	event_format_json(&ev, buf, sizeof(buf));
+	ok(strstr(buf, "\"flow_id\":3298534883345}\n") != NULL, "pcap_filename only when set");
+	ev.eve = false;
+	event_format_json(&ev, buf, sizeof(buf));
+	ok(!strstr(buf, "flow_id"), "no eve keys without eve");
+
+	/* The reader takes back what the writer wrote, byte for byte. */
+	{
+		struct event_fields fs;
+		const struct event_field *f;
+		char line[2048], s[64];
+		size_t len;
+
+		ev.type = EV_NAME;
+		ev.rule = NULL;
+		ev.name = "a\"b\\c\001\x7f\xff";
+		ev.name_len = 8;
+		ev.app = APP_TLS;
+		ev.ech = true;
+		len = event_format_json(&ev, line, sizeof(line));
+		is_int(0, event_parse_json(line, len, &fs, NULL, NULL), "writer output parses");
+		f = event_field_get(&fs, "name");
+		ok(f && f->type == EVENT_JSON_STRING && f->len == 8 &&
+			   memcmp(f->val, "a\"b\\c\001\x7f\xff", 8) == 0,
+		   "escaped name decoded to the original bytes");
+		ok(event_field_get(&fs, "ech") && event_field_get(&fs, "ech")->type == EVENT_JSON_TRUE,
+		   "true literal");
+		is_str("tls", event_field_str(&fs, "app_proto", s, sizeof(s)), "string field");
+		ok(event_field_str(&fs, "app_proto", s, 3) == NULL, "a string that does not fit: NULL");
+		{
+			uint64_t port = 0;
+
+			is_int(0, event_field_uint(&fs, "src_port", &port), "integer field");
+			is_int(40000, port, "its value");
+			is_int(-EINVAL, event_field_uint(&fs, "app_proto", &port),
+			       "a string is not an integer");
+			is_int(-ENOENT, event_field_uint(&fs, "rule", &port), "absent key");
+		}
+		{
+			int64_t t;
+
+			is_int(0, event_field_time(&fs, "timestamp", &t), "time field");
+			ok(t == INT64_C(1727582400) * 1000000 + 42, "its value");
+		}
+	}
+
+	/* Boundary and malformed input: each line must fail, with a reason. */
+	{
+		static const char *const bad[] = {
+			"", " ", "[]", "\"x\"", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+			"{\"a\":1 \"b\":2}", "{,}", "{\"a\":1}x", "{\"a\":1}{}", "{a:1}",
+			"{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
+			"{\"a\":-}", "{\"a\":+1}", "{\"a\":tru}", "{\"a\":nul}", "{\"a\":True}",
+			"{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+			"{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
+			"{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\t\"}", "{\"a\":\"\x80\"}",
+			"{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
+			"{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":\"\xe2\x82\"}",
+			"{\"a\":1,\"a\":2}", "{\"a\":[1,]}", "{\"a\":{\"b\"}}", "{\"a\":[}",
+			"{\"a\":1}\n\n{}", "\v{}",
+		};
+		struct event_fields fs;
+		char line[256];
+		int fails = 0;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			const char *why = NULL;
+			size_t where = 0, len = strlen(bad[i]);
+
+			memcpy(line, bad[i], len + 1);
+			if (event_parse_json(line, len, &fs, &why, &where) == -EINVAL && why &&
+			    where <= len && fs.n == 0)
+				fails++;
+			else
+				diag("accepted or no reason: '%s'", bad[i]);
+		}
+		is_int(sizeof(bad) / sizeof(bad[0]), fails, "%zu malformed lines rejected with a reason",
+		       sizeof(bad) / sizeof(bad[0]));
+	}
+	{
+		static const char *const good[] = {
+			"{}", " {} ", "{}\n", "{}\r\n", "{\"a\":0}", "{\"a\":-0.5e+10}",
+			"{\"a\":1E-2}", "{\"a\":null,\"b\":false,\"c\":true}",
+			"{\"a\":[],\"b\":{},\"c\":[{\"d\":[1,\"x\",null]}]}",
+			"{\"a\":\"\\u00e9\\u20ac\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\"}",
+			"{\"a\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+			"{ \"a\" : 1 , \"b\" : \"\" }",
+		};
+		struct event_fields fs;
+		char line[256];
+		int oks = 0;
+
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			size_t len = strlen(good[i]);
+
+			memcpy(line, good[i], len + 1);
+			if (event_parse_json(line, len, &fs, NULL, NULL) == 0)
+				oks++;
+			else
+				diag("rejected: '%s'", good[i]);
+		}
+		is_int(sizeof(good) / sizeof(good[0]), oks, "valid lines accepted");
+		strcpy(line, "{\"a\":\"\\u00e9\\u20ac\\ud83d\\ude00\"}");
+		event_parse_json(line, strlen(line), &fs, NULL, NULL);
+		ok(fs.n == 1 && fs.f[0].len == 8 &&
+			   memcmp(fs.f[0].val, "\xe9\xe2\x82\xac\xf0\x9f\x98\x80", 8) == 0,
+		   "\\u00e9 is the byte e9 (as written), U+20AC and U+1F600 UTF-8");
+		strcpy(line, "{\"n\":{\"x\":[1,2]},\"s\":\"v\"}");
+		event_parse_json(line, strlen(line), &fs, NULL, NULL);
+		ok(fs.n == 2 && fs.f[0].type == EVENT_JSON_OBJECT && fs.f[0].len == 11 &&
+			   memcmp(fs.f[0].val, "{\"x\":[1,2]}", 11) == 0,
+		   "a nested object comes back as its raw text");
+	}
+	{
+		/* Limits: 64 keys fit, 65 do not; 16 levels of nesting fit, 17 do not. */
+		char line[2048];
+		struct event_fields fs;
+		size_t len = 0;
+
+		for (int k = 0; k < 2; k++) {
+			len = (size_t)snprintf(line, sizeof(line), "{");
+			for (int i = 0; i < EVENT_FIELDS_MAX + k; i++)
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s\"k%d\":%d",
+						      i ? "," : "", i, i);
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "}");
+			is_int(k ? -EINVAL : 0, event_parse_json(line, len, &fs, NULL, NULL),
+			       "%d keys", EVENT_FIELDS_MAX + k);
+		}
+		for (int k = 0; k < 2; k++) {
+			int depth = EVENT_JSON_DEPTH + k;
+
+			len = (size_t)snprintf(line, sizeof(line), "{\"a\":");
+			for (int i = 0; i < depth; i++)
+				line[len++] = '[';
+			for (int i = 0; i < depth; i++)
+				line[len++] = ']';
+			line[len++] = '}';
+			line[len] = '\0';
+			is_int(k ? -EINVAL : 0, event_parse_json(line, len, &fs, NULL, NULL),
+			       "%d levels of nesting", depth);
+		}
+	}
 	return done_testing();
 }

@@ -3,7 +3,8 @@
  * test_loop.c - the poll loop, eventfd, timerfd and signalfd helpers, and
  * the verdict table of the queue threads (loop_map_verdict, loop.h): how an
  * engine result becomes a queue verdict and mark, and what happens to a
- * packet that comes back carrying its own final mark.  The threads
+ * packet that comes back carrying its own final mark; and the policy clock
+ * when the system clock is implausible (loop_policy_clock).  The threads
  * themselves need CAP_NET_ADMIN and are covered by tests/live.
  */
 #include <errno.h>
@@ -240,6 +241,59 @@ static void test_verdicts(void)
 	}
 }
 
+/* ---------------------------------------------------------- policy clock */
+
+static void test_clock(void)
+{
+	const int64_t S = INT64_C(1735689600000000);	/* 2025-01-01: the default */
+	const int64_t boot = INT64_C(86400000000);	/* 1970-01-02: no RTC */
+	const int64_t AS = INT64_C(1727481600000000);	/* an as_of, 2024-09-28 */
+	static const struct {
+		const char *what;
+		bool use_as_of;
+		int64_t now_rel;		/* now = S + now_rel, or boot if 1 */
+		bool no_sanity;
+		enum conf_clock_policy pol;
+		enum loop_clock_state state;
+		bool judge, out_as_of;
+		int at;				/* 0: none, 1: S, 2: AS */
+	} t[] = {
+		{ "sane clock, one second past the minimum", false, 1000000, false,
+		  CONF_CLOCK_ENFORCE, LOOP_CLOCK_SANE, true, false, 0 },
+		{ "exactly the minimum is sane", false, 0, false, CONF_CLOCK_ENFORCE,
+		  LOOP_CLOCK_SANE, true, false, 0 },
+		{ "1 us before the minimum, enforce: judged at the minimum", false, -1, false,
+		  CONF_CLOCK_ENFORCE, LOOP_CLOCK_INSANE_ENFORCE, true, true, 1 },
+		{ "1970 (no RTC), enforce: judged at the minimum", false, 1, false,
+		  CONF_CLOCK_ENFORCE, LOOP_CLOCK_INSANE_ENFORCE, true, true, 1 },
+		{ "1970, log: the clock as it is", false, 1, false, CONF_CLOCK_LOG,
+		  LOOP_CLOCK_INSANE_LOG, true, false, 0 },
+		{ "1970, accept: nothing judged", false, 1, false, CONF_CLOCK_ACCEPT,
+		  LOOP_CLOCK_INSANE_ACCEPT, false, false, 0 },
+		{ "1970, clock_sanity none: the clock as it is", false, 1, true,
+		  CONF_CLOCK_ENFORCE, LOOP_CLOCK_SANE, true, false, 0 },
+		{ "as_of wins over an insane clock (a drill says the time)", true, 1, false,
+		  CONF_CLOCK_ENFORCE, LOOP_CLOCK_SANE, true, true, 2 },
+		{ "as_of before the minimum is not second-guessed", true, 1000000, false,
+		  CONF_CLOCK_ACCEPT, LOOP_CLOCK_SANE, true, true, 2 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		struct loop_clock c;
+		int64_t now = t[i].now_rel == 1 ? boot : S + t[i].now_rel;
+		int64_t want_at = t[i].at == 1 ? S : t[i].at == 2 ? AS : 0;
+
+		memset(&c, 0xa5, sizeof(c));
+		loop_policy_clock(t[i].use_as_of, AS, t[i].no_sanity ? CONF_NO_CLOCK_SANITY : S,
+				  t[i].pol, now, &c);
+		ok(c.state == t[i].state && c.judge == t[i].judge &&
+			   c.use_as_of == t[i].out_as_of && (!t[i].at || c.as_of_us == want_at),
+		   "clock: %s", t[i].what);
+		if (c.state != t[i].state || c.use_as_of != t[i].out_as_of)
+			diag("  state %d judge %d as_of %d %lld", c.state, c.judge, c.use_as_of,
+			     (long long)c.as_of_us);
+	}
+}
+
 int main(void)
 {
 	test_events();
@@ -247,5 +301,6 @@ int main(void)
 	test_timers();
 	test_signals();
 	test_verdicts();
+	test_clock();
 	return done_testing();
 }
