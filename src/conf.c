@@ -661,9 +661,10 @@ static int conf_line(struct conf *c, struct file_ctx *f, char *s, char *err, siz
 	if (*s == '\0' || *s == '#')
 		return 0;
 	if (*s == '[') {
-		char *close = strchr(s, ']');
+		char *close = strchr(s, ']'), *rest = close ? value_of(close + 1) : NULL;
 
-		if (!close || *value_of(close + 1) != '\0')
+		/* value_of() is NULL for an unclosed quote after the bracket. */
+		if (!rest || *rest != '\0')
 			return lfail(f, err, errsz, NULL, "section: expected [name]");
 		*close = '\0';
 		k = trim(s + 1);

@@ -157,6 +157,7 @@ static bool ip6_frag(struct cur *c, struct ip_info *out)
  */
 static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
 {
+	bool seen_frag = false;
 	unsigned int n;
 
 	/* n counts the extension headers seen so far; each branch that would
@@ -189,8 +190,15 @@ static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
 			cur_skip(c, hel * 4u + 6);
 			break;
 		case IPPROTO_FRAGMENT:
-			if (n == IP6_MAX_EXT)
+			/*
+			 * At most once (§4.1): a second Fragment header would be
+			 * reassembled in two stages by some receivers and in one
+			 * by others, a classic way to make a filter and a host
+			 * see different data.
+			 */
+			if (n == IP6_MAX_EXT || seen_frag)
 				goto malformed;
+			seen_frag = true;
 			next = cur_u8(c);
 			if (ip6_frag(c, out)) {
 				out->proto = next;
