@@ -18,32 +18,12 @@
 #include "cli.h"
 #include "cmd_report.h"
 #include "event.h"
+#include "report.h"
 #include "util.h"
 
 #define LINE_MAX_BYTES 65536
 #define FIELD_MAX 1024
-#define NONE INT64_MAX			/* no time yet */
-
-struct row {
-	char *k1, *k2, *k3;		/* what the row is about: see the tables */
-	uint64_t attempts, blocked;
-	uint64_t clients, names;	/* distinct */
-	int64_t first, last;
-	int64_t first_blocked, first_enforced;
-	unsigned actions;		/* bit per enum action seen */
-};
-
-struct table {
-	struct row *rows;
-	size_t n, cap;
-	uint32_t *idx;			/* row + 1; 0 is empty */
-	size_t icap;
-};
-
-struct u64set {
-	uint64_t *v;			/* 0 is empty (values are never 0) */
-	size_t n, cap;
-};
+#define NONE REPORT_NO_TIME
 
 /* An enforcement date from the blocklist, with the attempts around it. */
 struct date {
@@ -55,12 +35,12 @@ struct date {
 
 struct cmd_report {
 	struct cmd_report_opts o;
-	struct table cat;		/* k1 list, k2 category */
-	struct table name;		/* k1 list, k2 category, k3 name */
-	struct table client;		/* k3 address */
-	struct table day;		/* k3 YYYY-MM-DD */
-	struct u64set pairs;		/* (table, row, value) for the distinct counts */
-	struct u64set all_clients, all_names;
+	struct report_rows cat;		/* k1 list, k2 category */
+	struct report_rows name;		/* k1 list, k2 category, k3 name */
+	struct report_rows client;		/* k3 address */
+	struct report_rows day;		/* k3 YYYY-MM-DD */
+	struct report_set pairs;		/* (table, row, value) for the distinct counts */
+	struct report_set all_clients, all_names;
 	struct date *dates;
 	size_t ndates;
 	unsigned files;
@@ -71,124 +51,12 @@ struct cmd_report {
 	unsigned messages;
 };
 
-/* ------------------------------------------------------------------ tables */
-
-static uint64_t key_hash(const char *a, const char *b, const char *c)
-{
-	uint64_t h = hash64(a, strlen(a), 1);
-
-	h = hash64(b, strlen(b), h);
-	return hash64(c, strlen(c), h);
-}
-
-static int table_grow(struct table *t)
-{
-	size_t ncap = t->icap ? t->icap * 2 : 64;
-	uint32_t *ni = calloc(ncap, sizeof(*ni));
-
-	if (!ni)
-		return -ENOMEM;
-	for (size_t r = 0; r < t->n; r++) {
-		const struct row *x = &t->rows[r];
-		size_t i = key_hash(x->k1, x->k2, x->k3) & (ncap - 1);
-
-		while (ni[i])
-			i = (i + 1) & (ncap - 1);
-		ni[i] = (uint32_t)(r + 1);
-	}
-	free(t->idx);
-	t->idx = ni;
-	t->icap = ncap;
-	return 0;
-}
-
-/* The row for (a, b, c), created if new; NULL on ENOMEM. */
-static struct row *table_get(struct table *t, const char *a, const char *b, const char *c)
-{
-	size_t i;
-	struct row *x;
-
-	if ((t->n + 1) * 2 > t->icap && table_grow(t) < 0)
-		return NULL;
-	for (i = key_hash(a, b, c) & (t->icap - 1); t->idx[i]; i = (i + 1) & (t->icap - 1)) {
-		x = &t->rows[t->idx[i] - 1];
-		if (!strcmp(x->k1, a) && !strcmp(x->k2, b) && !strcmp(x->k3, c))
-			return x;
-	}
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 32;
-		struct row *nr = realloc(t->rows, ncap * sizeof(*nr));
-
-		if (!nr)
-			return NULL;
-		t->rows = nr;
-		t->cap = ncap;
-	}
-	x = &t->rows[t->n];
-	memset(x, 0, sizeof(*x));
-	x->k1 = strdup(a);
-	x->k2 = strdup(b);
-	x->k3 = strdup(c);
-	if (!x->k1 || !x->k2 || !x->k3) {
-		free(x->k1);
-		free(x->k2);
-		free(x->k3);
-		return NULL;
-	}
-	x->first = x->first_blocked = x->first_enforced = NONE;
-	x->last = INT64_MIN;
-	t->idx[i] = (uint32_t)(++t->n);
-	return x;
-}
-
-static void table_free(struct table *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->rows[i].k1);
-		free(t->rows[i].k2);
-		free(t->rows[i].k3);
-	}
-	free(t->rows);
-	free(t->idx);
-}
-
-/* Add @v (never 0); returns 1 if it was new, 0 if known, -ENOMEM. */
-static int set_add(struct u64set *s, uint64_t v)
-{
-	size_t i;
-
-	v |= !v;
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 256;
-		uint64_t *nv = calloc(ncap, sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		for (size_t k = 0; k < s->cap; k++) {
-			if (!s->v[k])
-				continue;
-			for (i = s->v[k] & (ncap - 1); nv[i]; i = (i + 1) & (ncap - 1))
-				;
-			nv[i] = s->v[k];
-		}
-		free(s->v);
-		s->v = nv;
-		s->cap = ncap;
-	}
-	for (i = v & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == v)
-			return 0;
-	s->v[i] = v;
-	s->n++;
-	return 1;
-}
-
 /* Count @value once per row of @t (relation @tag) in *@counter. */
-static int distinct(struct cmd_report *r, unsigned tag, const struct table *t,
-		    const struct row *x, const char *value, uint64_t *counter)
+static int distinct(struct cmd_report *r, unsigned tag, const struct report_rows *t,
+		    const struct report_row *x, const char *value, uint64_t *counter)
 {
 	uint64_t seed = (uint64_t)tag << 40 | (uint64_t)(x - t->rows);
-	int ret = set_add(&r->pairs, hash64(value, strlen(value), seed));
+	int ret = report_set_add(&r->pairs, hash64(value, strlen(value), seed));
 
 	if (ret > 0)
 		(*counter)++;
@@ -240,13 +108,13 @@ void cmd_report_free(struct cmd_report *r)
 {
 	if (!r)
 		return;
-	table_free(&r->cat);
-	table_free(&r->name);
-	table_free(&r->client);
-	table_free(&r->day);
-	free(r->pairs.v);
-	free(r->all_clients.v);
-	free(r->all_names.v);
+	report_rows_free(&r->cat);
+	report_rows_free(&r->name);
+	report_rows_free(&r->client);
+	report_rows_free(&r->day);
+	report_set_free(&r->pairs);
+	report_set_free(&r->all_clients);
+	report_set_free(&r->all_names);
 	free(r->dates);
 	free(r);
 }
@@ -339,7 +207,7 @@ static void widen(int64_t *first, int64_t *last, int64_t t)
 		*last = t;
 }
 
-static void count_row(struct row *x, const struct attempt *a, bool blocked)
+static void count_row(struct report_row *x, const struct attempt *a, bool blocked)
 {
 	x->attempts += a->weight;
 	if (blocked) {
@@ -358,15 +226,15 @@ static int add_attempt(struct cmd_report *r, const struct attempt *a)
 {
 	bool blocked = a->enforced && (a->action == ACTION_DROP || a->action == ACTION_REJECT);
 	char day[TIME_RFC3339_LEN];
-	struct row *c, *n, *cl, *d;
+	struct report_row *c, *n, *cl, *d;
 	int ret = 0;
 
 	time_format_rfc3339(a->t, day, sizeof(day));
 	day[10] = '\0';
-	c = table_get(&r->cat, a->list, a->category, "");
-	n = table_get(&r->name, a->list, a->category, a->key);
-	cl = table_get(&r->client, "", "", a->client);
-	d = table_get(&r->day, "", "", day);
+	c = report_rows_get(&r->cat, a->list, a->category, "");
+	n = report_rows_get(&r->name, a->list, a->category, a->key);
+	cl = report_rows_get(&r->client, "", "", a->client);
+	d = report_rows_get(&r->day, "", "", day);
 	if (!c || !n || !cl || !d)
 		return -ENOMEM;
 	count_row(c, a, blocked);
@@ -378,8 +246,8 @@ static int add_attempt(struct cmd_report *r, const struct attempt *a)
 	ret |= distinct(r, 3, &r->name, n, a->client, &n->clients);
 	ret |= distinct(r, 4, &r->client, cl, a->key, &cl->names);
 	ret |= distinct(r, 5, &r->day, d, a->client, &d->clients);
-	if (set_add(&r->all_clients, hash64(a->client, strlen(a->client), 0)) < 0 ||
-	    set_add(&r->all_names, hash64(a->key, strlen(a->key), 0)) < 0)
+	if (report_set_add(&r->all_clients, hash64(a->client, strlen(a->client), 0)) < 0 ||
+	    report_set_add(&r->all_names, hash64(a->key, strlen(a->key), 0)) < 0)
 		ret = -ENOMEM;
 	r->attempts += a->weight;
 	if (blocked)
@@ -463,115 +331,6 @@ int cmd_report_line(struct cmd_report *r, char *line, size_t len, const char *fi
 
 /* ------------------------------------------------------------------ output */
 
-#define NCOL_MAX 12
-
-/* A text table: cells copied, columns sized to the widest cell. */
-struct tab {
-	size_t ncol, nrow, cap;
-	char **cell;			/* nrow * ncol */
-	size_t width[NCOL_MAX];
-	unsigned right;			/* bit per right-aligned column */
-};
-
-/* Printable ASCII as is; anything else as \xHH (names may come from anywhere). */
-static const char *esc(const char *s, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	for (; *s && n + 5 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= ' ' && c <= '~')
-			buf[n++] = (char)c;
-		else
-			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static int tab_add(struct tab *t, const char *const *cells)
-{
-	if (t->nrow == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 16;
-		char **nc = realloc(t->cell, ncap * t->ncol * sizeof(*nc));
-
-		if (!nc)
-			return -ENOMEM;
-		t->cell = nc;
-		t->cap = ncap;
-	}
-	for (size_t c = 0; c < t->ncol; c++) {
-		char buf[4 * FIELD_MAX + 8];
-		char *v = strdup(esc(cells[c] ? cells[c] : "", buf, sizeof(buf)));
-
-		if (!v)
-			v = strdup("?");
-		t->cell[t->nrow * t->ncol + c] = v;
-		if (v && strlen(v) > t->width[c])
-			t->width[c] = strlen(v);
-	}
-	t->nrow++;
-	return 0;
-}
-
-static void tab_free(struct tab *t)
-{
-	for (size_t i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cell[i]);
-	free(t->cell);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Print (header first, as row 0) and free. */
-static void tab_print(struct tab *t, FILE *f)
-{
-	for (size_t r = 0; r < t->nrow; r++) {
-		fputs(" ", f);
-		for (size_t c = 0; c < t->ncol; c++) {
-			const char *v = t->cell[r * t->ncol + c];
-			int w = (int)t->width[c];
-
-			if (!v)
-				v = "?";
-			if (c + 1 == t->ncol && !(t->right & 1u << c))
-				fprintf(f, " %s", v);
-			else if (t->right & 1u << c)
-				fprintf(f, " %*s", w, v);
-			else
-				fprintf(f, " %-*s", w, v);
-		}
-		fputc('\n', f);
-	}
-	tab_free(t);
-}
-
-/* RFC 4180: quote a field holding a comma, a quote or a line break. */
-static void csv_field(FILE *f, const char *v, bool last)
-{
-	char buf[4 * FIELD_MAX + 8];
-
-	v = esc(v ? v : "", buf, sizeof(buf));
-	if (strpbrk(v, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *v; v++) {
-			if (*v == '"')
-				fputc('"', f);
-			fputc(*v, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(v, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
-
-static void csv_row(FILE *f, const char *const *cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		csv_field(f, cells[i], i + 1 == n);
-}
-
 struct fmt {
 	char n[6][24];			/* numbers */
 	char t[3][TIME_RFC3339_LEN];	/* times */
@@ -597,7 +356,7 @@ static const char *lc(struct fmt *m, const char *list, const char *category)
 	return m->lc;
 }
 
-static int by_key(const struct row *a, const struct row *b)
+static int by_key(const struct report_row *a, const struct report_row *b)
 {
 	int c = strcmp(a->k1, b->k1);
 
@@ -607,7 +366,7 @@ static int by_key(const struct row *a, const struct row *b)
 }
 
 /* Most attempts first, then by key: a stable order for equal counts. */
-static int by_attempts(const struct row *a, const struct row *b)
+static int by_attempts(const struct report_row *a, const struct report_row *b)
 {
 	if (a->attempts != b->attempts)
 		return a->attempts > b->attempts ? -1 : 1;
@@ -616,18 +375,19 @@ static int by_attempts(const struct row *a, const struct row *b)
 
 static int qs_by_key(const void *a, const void *b)
 {
-	return by_key(*(struct row *const *)a, *(struct row *const *)b);
+	return by_key(*(struct report_row *const *)a, *(struct report_row *const *)b);
 }
 
 static int qs_by_attempts(const void *a, const void *b)
 {
-	return by_attempts(*(struct row *const *)a, *(struct row *const *)b);
+	return by_attempts(*(struct report_row *const *)a, *(struct report_row *const *)b);
 }
 
 /* The rows of @t in the order of @cmp (qs_by_*); NULL on ENOMEM. */
-static struct row **sorted(const struct table *t, int (*cmp)(const void *, const void *))
+static struct report_row **sorted(const struct report_rows *t,
+				   int (*cmp)(const void *, const void *))
 {
-	struct row **v = malloc((t->n ? t->n : 1) * sizeof(*v));
+	struct report_row **v = malloc((t->n ? t->n : 1) * sizeof(*v));
 
 	if (!v)
 		return NULL;
@@ -642,7 +402,7 @@ static struct row **sorted(const struct table *t, int (*cmp)(const void *, const
 
 struct comp {
 	const char *list, *category;
-	const struct row *row;		/* NULL: in the blocklist, never attempted */
+	const struct report_row *row;		/* NULL: in the blocklist, never attempted */
 	char action[32], from[64];
 };
 
@@ -679,7 +439,8 @@ static void comp_fill(const struct cmd_report *r, struct comp *c)
 	if (always)
 		snprintf(c->from, sizeof(c->from), "always");
 	else if (dated)
-		snprintf(c->from, sizeof(c->from), "%s", time_format_rfc3339(earliest, t, sizeof(t)));
+		snprintf(c->from, sizeof(c->from), "%s",
+			 time_format_rfc3339(earliest, t, sizeof(t)));
 	else if (never)
 		snprintf(c->from, sizeof(c->from), "never");
 	else if (c->row && c->row->first_enforced != NONE)
@@ -780,13 +541,73 @@ static void print_more(FILE *f, size_t shown, size_t n)
 		fprintf(f, "  ... and %zu more (--top 0 shows all)\n", n - shown);
 }
 
+/* Columns of the activity tables; C_NUMBERS is attempts, blocked, logged. */
+enum col { C_KEY, C_LC, C_NUMBERS, C_CLIENTS, C_NAMES, C_TIMES };
+
+/*
+ * One activity table: @title, then the rows of @t sorted by @cmp (the
+ * first @top, 0: all) with the columns @cols; @key heads the key column.
+ */
+static void print_rows(FILE *f, const char *title, const struct report_rows *t,
+		       int (*cmp)(const void *, const void *), size_t top, const char *key,
+		       const enum col *cols, size_t ncols)
+{
+	struct report_tab tab = { 0 };
+	const char *head[REPORT_TAB_COLS], *cell[REPORT_TAB_COLS];
+	struct report_row **v = sorted(t, cmp);
+	size_t n = top && top < t->n ? top : t->n;
+	struct fmt m;
+
+	if (!v)
+		return;
+	for (int row = -1; row < (int)n; row++) {
+		const struct report_row *x = row >= 0 ? v[row] : NULL;
+		const char **c = x ? cell : head;
+		size_t k = 0;
+
+		for (size_t i = 0; i < ncols; i++) {
+			switch (cols[i]) {
+			case C_KEY:
+				c[k++] = x ? x->k3 : key;
+				break;
+			case C_LC:
+				c[k++] = x ? lc(&m, x->k1, x->k2) : "LIST/CATEGORY";
+				break;
+			case C_NUMBERS:
+				tab.right |= 7u << k;
+				c[k++] = x ? u64s(m.n[0], x->attempts) : "ATTEMPTS";
+				c[k++] = x ? u64s(m.n[1], x->blocked) : "BLOCKED";
+				c[k++] = x ? u64s(m.n[2], x->attempts - x->blocked) : "LOGGED";
+				break;
+			case C_CLIENTS:
+				tab.right |= 1u << k;
+				c[k++] = x ? u64s(m.n[3], x->clients) : "CLIENTS";
+				break;
+			case C_NAMES:
+				tab.right |= 1u << k;
+				c[k++] = x ? u64s(m.n[4], x->names) : "NAMES";
+				break;
+			case C_TIMES:
+				c[k++] = x ? times(m.t[0], x->first) : "FIRST";
+				c[k++] = x ? times(m.t[1], x->last) : "LAST";
+				break;
+			}
+		}
+		tab.ncol = k;
+		report_tab_add(&tab, c);
+	}
+	fprintf(f, "\n%s:\n", title);
+	report_tab_print(&tab, f);
+	print_more(f, n, t->n);
+	free(v);
+}
+
 static int print_text(struct cmd_report *r, FILE *f)
 {
-	struct tab t = { 0 };
+	struct report_tab t = { 0 };
 	struct fmt m;
 	struct comp *comp;
-	struct row **v;
-	size_t n, top;
+	size_t n;
 
 	print_heading(r, f);
 	comp = compliance(r, &n);
@@ -794,117 +615,58 @@ static int print_text(struct cmd_report *r, FILE *f)
 		return -ENOMEM;
 	if (n)
 		fprintf(f, "\nCompliance, per list/category:\n");
-	t = (struct tab){ .ncol = 7, .right = 0x38 };
-	tab_add(&t, (const char *[]){ "LIST/CATEGORY", "ACTION", "ENFORCED FROM", "ATTEMPTS",
+	t = (struct report_tab){ .ncol = 7, .right = 0x38 };
+	report_tab_add(&t, (const char *[]){ "LIST/CATEGORY", "ACTION", "ENFORCED FROM", "ATTEMPTS",
 				      "BLOCKED", "LOGGED", "FIRST BLOCKED" });
 	for (size_t i = 0; i < n; i++) {
-		const struct row *x = comp[i].row;
+		const struct report_row *x = comp[i].row;
 		uint64_t at = x ? x->attempts : 0, bl = x ? x->blocked : 0;
 
-		tab_add(&t, (const char *[]){ lc(&m, comp[i].list, comp[i].category),
+		report_tab_add(&t, (const char *[]){ lc(&m, comp[i].list, comp[i].category),
 					      comp[i].action, comp[i].from, u64s(m.n[0], at),
 					      u64s(m.n[1], bl), u64s(m.n[2], at - bl),
 					      x && x->first_blocked != NONE ?
 						      times(m.t[0], x->first_blocked) : "-" });
 	}
 	if (n)
-		tab_print(&t, f);
+		report_tab_print(&t, f);
 	else
-		tab_free(&t);
+		report_tab_free(&t);
 	free(comp);
 
 	if (r->ndates)
 		qsort(r->dates, r->ndates, sizeof(*r->dates), cmp_date);
-	t = (struct tab){ .ncol = 6, .right = 0x3c };
-	tab_add(&t, (const char *[]){ "LIST/CATEGORY", "DATE", "BEFORE", "BLOCKED", "AFTER",
+	t = (struct report_tab){ .ncol = 6, .right = 0x3c };
+	report_tab_add(&t, (const char *[]){ "LIST/CATEGORY", "DATE", "BEFORE", "BLOCKED", "AFTER",
 				      "BLOCKED" });
 	for (size_t i = 0; i < r->ndates; i++) {
 		const struct date *d = &r->dates[i];
 
 		if (d->from == POLICY_ALWAYS || d->from == POLICY_NEVER)
 			continue;
-		tab_add(&t, (const char *[]){ lc(&m, d->list, d->category), times(m.t[0], d->from),
-					      u64s(m.n[0], d->before),
-					      u64s(m.n[1], d->before_blocked),
-					      u64s(m.n[2], d->after), u64s(m.n[3], d->after_blocked) });
+		report_tab_add(&t, (const char *[]){ lc(&m, d->list, d->category),
+						     times(m.t[0], d->from),
+						     u64s(m.n[0], d->before),
+						     u64s(m.n[1], d->before_blocked),
+						     u64s(m.n[2], d->after),
+						     u64s(m.n[3], d->after_blocked) });
 	}
 	if (t.nrow > 1) {
 		fprintf(f, "\nAttempts before and after each enforcement date:\n");
-		tab_print(&t, f);
+		report_tab_print(&t, f);
 	} else {
-		tab_free(&t);
+		report_tab_free(&t);
 	}
 	if (!r->attempts)
 		return 0;
-
-	top = r->o.top;
-	v = sorted(&r->client, qs_by_attempts);
-	if (!v)
-		return -ENOMEM;
-	n = top && top < r->client.n ? top : r->client.n;
-	fprintf(f, "\nClients that tried most:\n");
-	t = (struct tab){ .ncol = 7, .right = 0x1e };
-	tab_add(&t, (const char *[]){ "CLIENT", "ATTEMPTS", "BLOCKED", "LOGGED", "NAMES", "FIRST",
-				      "LAST" });
-	for (size_t i = 0; i < n; i++)
-		tab_add(&t, (const char *[]){ v[i]->k3, u64s(m.n[0], v[i]->attempts),
-					      u64s(m.n[1], v[i]->blocked),
-					      u64s(m.n[2], v[i]->attempts - v[i]->blocked),
-					      u64s(m.n[3], v[i]->names), times(m.t[0], v[i]->first),
-					      times(m.t[1], v[i]->last) });
-	tab_print(&t, f);
-	print_more(f, n, r->client.n);
-	free(v);
-
-	v = sorted(&r->cat, qs_by_key);
-	if (!v)
-		return -ENOMEM;
-	fprintf(f, "\nBy category:\n");
-	t = (struct tab){ .ncol = 8, .right = 0x3e };
-	tab_add(&t, (const char *[]){ "LIST/CATEGORY", "ATTEMPTS", "BLOCKED", "LOGGED", "CLIENTS",
-				      "NAMES", "FIRST", "LAST" });
-	for (size_t i = 0; i < r->cat.n; i++)
-		tab_add(&t, (const char *[]){ lc(&m, v[i]->k1, v[i]->k2),
-					      u64s(m.n[0], v[i]->attempts),
-					      u64s(m.n[1], v[i]->blocked),
-					      u64s(m.n[2], v[i]->attempts - v[i]->blocked),
-					      u64s(m.n[3], v[i]->clients), u64s(m.n[4], v[i]->names),
-					      times(m.t[0], v[i]->first), times(m.t[1], v[i]->last) });
-	tab_print(&t, f);
-	free(v);
-
-	v = sorted(&r->name, qs_by_attempts);
-	if (!v)
-		return -ENOMEM;
-	n = top && top < r->name.n ? top : r->name.n;
-	fprintf(f, "\nBy name:\n");
-	t = (struct tab){ .ncol = 8, .right = 0x3c };
-	tab_add(&t, (const char *[]){ "NAME", "LIST/CATEGORY", "ATTEMPTS", "BLOCKED", "LOGGED",
-				      "CLIENTS", "FIRST", "LAST" });
-	for (size_t i = 0; i < n; i++)
-		tab_add(&t, (const char *[]){ v[i]->k3, lc(&m, v[i]->k1, v[i]->k2),
-					      u64s(m.n[0], v[i]->attempts),
-					      u64s(m.n[1], v[i]->blocked),
-					      u64s(m.n[2], v[i]->attempts - v[i]->blocked),
-					      u64s(m.n[3], v[i]->clients), times(m.t[0], v[i]->first),
-					      times(m.t[1], v[i]->last) });
-	tab_print(&t, f);
-	print_more(f, n, r->name.n);
-	free(v);
-
-	v = sorted(&r->day, qs_by_key);
-	if (!v)
-		return -ENOMEM;
-	fprintf(f, "\nBy day (UTC):\n");
-	t = (struct tab){ .ncol = 5, .right = 0x1e };
-	tab_add(&t, (const char *[]){ "DAY", "ATTEMPTS", "BLOCKED", "LOGGED", "CLIENTS" });
-	for (size_t i = 0; i < r->day.n; i++)
-		tab_add(&t, (const char *[]){ v[i]->k3, u64s(m.n[0], v[i]->attempts),
-					      u64s(m.n[1], v[i]->blocked),
-					      u64s(m.n[2], v[i]->attempts - v[i]->blocked),
-					      u64s(m.n[3], v[i]->clients) });
-	tab_print(&t, f);
-	free(v);
+	print_rows(f, "Clients that tried most", &r->client, qs_by_attempts, r->o.top,
+		   "CLIENT", (const enum col[]){ C_KEY, C_NUMBERS, C_NAMES, C_TIMES }, 4);
+	print_rows(f, "By category", &r->cat, qs_by_key, 0, "LIST/CATEGORY",
+		   (const enum col[]){ C_LC, C_NUMBERS, C_CLIENTS, C_NAMES, C_TIMES }, 5);
+	print_rows(f, "By name", &r->name, qs_by_attempts, r->o.top, "NAME",
+		   (const enum col[]){ C_KEY, C_LC, C_NUMBERS, C_CLIENTS, C_TIMES }, 5);
+	print_rows(f, "By day (UTC)", &r->day, qs_by_key, 0, "DAY",
+		   (const enum col[]){ C_KEY, C_NUMBERS, C_CLIENTS }, 3);
 	return 0;
 }
 
@@ -913,7 +675,7 @@ static int print_text(struct cmd_report *r, FILE *f)
 #define CSV_COLS 13
 
 static void csv_put(FILE *f, const char *section, const char *list, const char *category,
-		    const char *key, const struct row *x, uint64_t clients, uint64_t names,
+		    const char *key, const struct report_row *x, uint64_t clients, uint64_t names,
 		    const char *detail)
 {
 	struct fmt m;
@@ -930,7 +692,7 @@ static void csv_put(FILE *f, const char *section, const char *list, const char *
 		c[11] = times(m.t[2], x->first_blocked);
 	}
 	c[12] = detail;
-	csv_row(f, c, CSV_COLS);
+	report_csv_row(f, c, CSV_COLS);
 }
 
 static int print_csv(struct cmd_report *r, FILE *f)
@@ -940,14 +702,24 @@ static int print_csv(struct cmd_report *r, FILE *f)
 		"clients", "names", "first", "last", "first_blocked", "detail",
 	};
 	const uint64_t NA = UINT64_MAX;
-	struct row total = { .attempts = r->attempts, .blocked = r->blocked, .first = r->first,
-			     .last = r->last, .first_blocked = NONE };
+	const struct {
+		const char *section;
+		const struct report_rows *t;
+		int (*cmp)(const void *, const void *);
+		bool clients, names;
+	} tabs[] = {
+		{ "category", &r->cat, qs_by_key, true, true },
+		{ "name", &r->name, qs_by_attempts, true, false },
+		{ "client", &r->client, qs_by_attempts, false, true },
+		{ "day", &r->day, qs_by_key, true, false },
+	};
+	struct report_row total = { .attempts = r->attempts, .blocked = r->blocked,
+				    .first = r->first, .last = r->last, .first_blocked = NONE };
 	struct fmt m;
 	struct comp *comp;
-	struct row **v;
 	size_t n;
 
-	csv_row(f, head, CSV_COLS);
+	report_csv_row(f, head, CSV_COLS);
 	for (size_t i = 0; i < r->cat.n; i++)
 		if (r->cat.rows[i].first_blocked < total.first_blocked)
 			total.first_blocked = r->cat.rows[i].first_blocked;
@@ -956,8 +728,8 @@ static int print_csv(struct cmd_report *r, FILE *f)
 	if (!comp)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct row zero = { .first = NONE, .last = NONE, .first_blocked = NONE };
-		const struct row *x = comp[i].row ? comp[i].row : &zero;
+		struct report_row zero = { .first = NONE, .last = NONE, .first_blocked = NONE };
+		const struct report_row *x = comp[i].row ? comp[i].row : &zero;
 
 		csv_put(f, "compliance", comp[i].list, comp[i].category, comp[i].from, x,
 			x->clients, x->names, comp[i].action);
@@ -967,9 +739,9 @@ static int print_csv(struct cmd_report *r, FILE *f)
 		qsort(r->dates, r->ndates, sizeof(*r->dates), cmp_date);
 	for (size_t i = 0; i < r->ndates; i++) {
 		const struct date *d = &r->dates[i];
-		struct row b = { .attempts = d->before, .blocked = d->before_blocked,
+		struct report_row b = { .attempts = d->before, .blocked = d->before_blocked,
 				 .first = NONE, .last = NONE, .first_blocked = NONE };
-		struct row a = { .attempts = d->after, .blocked = d->after_blocked,
+		struct report_row a = { .attempts = d->after, .blocked = d->after_blocked,
 				 .first = NONE, .last = NONE, .first_blocked = NONE };
 
 		if (d->from == POLICY_ALWAYS || d->from == POLICY_NEVER)
@@ -978,23 +750,15 @@ static int print_csv(struct cmd_report *r, FILE *f)
 		csv_put(f, "before", d->list, d->category, m.t[0], &b, NA, NA, "");
 		csv_put(f, "after", d->list, d->category, m.t[0], &a, NA, NA, "");
 	}
-	v = sorted(&r->cat, qs_by_key);
-	for (size_t i = 0; v && i < r->cat.n; i++)
-		csv_put(f, "category", v[i]->k1, v[i]->k2, "", v[i], v[i]->clients, v[i]->names,
-			"");
-	free(v);
-	v = sorted(&r->name, qs_by_attempts);
-	for (size_t i = 0; v && i < r->name.n; i++)
-		csv_put(f, "name", v[i]->k1, v[i]->k2, v[i]->k3, v[i], v[i]->clients, NA, "");
-	free(v);
-	v = sorted(&r->client, qs_by_attempts);
-	for (size_t i = 0; v && i < r->client.n; i++)
-		csv_put(f, "client", "", "", v[i]->k3, v[i], NA, v[i]->names, "");
-	free(v);
-	v = sorted(&r->day, qs_by_key);
-	for (size_t i = 0; v && i < r->day.n; i++)
-		csv_put(f, "day", "", "", v[i]->k3, v[i], v[i]->clients, NA, "");
-	free(v);
+	for (size_t k = 0; k < ARRAY_SIZE(tabs); k++) {
+		struct report_row **v = sorted(tabs[k].t, tabs[k].cmp);
+
+		for (size_t i = 0; v && i < tabs[k].t->n; i++)
+			csv_put(f, tabs[k].section, v[i]->k1, v[i]->k2, v[i]->k3, v[i],
+				tabs[k].clients ? v[i]->clients : NA,
+				tabs[k].names ? v[i]->names : NA, "");
+		free(v);
+	}
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * eventlog.h - where decision events go: a caller's stream, stdout, a file
- * (reopened for logrotate) or syslog, with repeated identical events folded
- * into summaries.
+ * eventlog.h - where decision events go: a caller's stream, the daemon's
+ * event log (evlog.h: a file reopened for logrotate, or stdout) or syslog,
+ * with repeated identical events folded into summaries.
  *
  * Aggregation.  Two events are "identical" when they agree on the client
  * (src_ip), event_type, app_proto, dns_type, name, ech, rule, list,
@@ -46,8 +46,8 @@
  *
  * MSGID is the event_type; there is no structured data ("-"): the message
  * is the event's JSON line.  RFC 3164 ("<29>Oct  1 09:00:00 embargo[812]:
- * {...}") is what journald and rsyslog's imuxsock parse on /dev/log without
- * extra configuration.
+ * {...}", "syslog-bsd") is what journald and rsyslog's imuxsock parse on
+ * /dev/log without extra configuration: they take RFC 5424 there as text.
  */
 #ifndef EMBARGO_EVENTLOG_H
 #define EMBARGO_EVENTLOG_H
@@ -65,7 +65,7 @@ struct metrics;
 
 enum eventlog_target {
 	EVENTLOG_STREAM = 0,		/* @stream, the caller's (replay: stdout) */
-	EVENTLOG_EVLOG,			/* @evlog, the daemon's file or stdout */
+	EVENTLOG_EVLOG,			/* the daemon's evlog, named per call (@to) */
 	EVENTLOG_SYSLOG,		/* @path or /dev/log, a datagram socket */
 };
 

@@ -7,6 +7,7 @@
 
 #include "cmd_check.h"
 #include "cmd_lint.h"
+#include "cmd_report.h"
 #include "config.h"
 #include "replay.h"
 #ifdef HAVE_CMD_RUN
@@ -26,6 +27,7 @@ static const struct command commands[] = {
 	{ "replay", cmd_replay, "report the blocklisted names and addresses in capture files" },
 	{ "check", cmd_check, "explain the decision for names or addresses" },
 	{ "lint", cmd_lint, "check list and configuration files" },
+	{ "report", cmd_report, "summarise decision events (per category, name, client, day)" },
 };
 
 static void usage(FILE *f)

@@ -409,7 +409,8 @@ int metrics_format_prom(struct metrics *m, const struct metrics_input *in, FILE 
 	fputs("embargo_build_info{", f);
 	put_label(f, "version", EMBARGO_VERSION, true);
 	fputs("} 1\n", f);
-	family(f, "start_time_seconds", "gauge", "When the daemon started, seconds since the epoch.");
+	family(f, "start_time_seconds", "gauge",
+	       "When the daemon started, seconds since the epoch.");
 	fprintf(f, "embargo_start_time_seconds %lld\n", (long long)(in->start_us / USEC_PER_SEC));
 	engine_families(f, in);
 	capture_families(f, in);
@@ -578,7 +579,8 @@ size_t metrics_format_stats(struct metrics *m, const struct metrics_input *in, c
 
 		/* One flag per list/category, whatever the actions: written at its first. */
 		for (size_t k = 0; k < ns; k++) {
-			if (strcmp(st[k].list, st[i].list) || strcmp(st[k].category, st[i].category))
+			if (strcmp(st[k].list, st[i].list) ||
+			    strcmp(st[k].category, st[i].category))
 				continue;
 			if (k < i)
 				first = false;

@@ -159,7 +159,8 @@ static bool is_capture(const char *path)
 	if (!f)
 		return false;
 	if (fread(b, 1, 4, f) == 4) {
-		uint32_t m = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+		uint32_t m = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+			     b[3];
 
 		for (size_t i = 0; i < ARRAY_SIZE(magic); i++)
 			yes |= m == magic[i];
@@ -452,10 +453,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: embargo replay [options] FILE|DIR...\n"
-		"  -b, --blocklist PATH     list file or directory (repeatable; default: bundled)\n"
-		"  -t, --as-of TIME         evaluate the policy at TIME (RFC 3339), not packet time\n"
+		"  -b, --blocklist PATH     list file or directory (repeatable;\n"
+		"                           default: bundled)\n"
+		"  -t, --as-of TIME         evaluate the policy at TIME (RFC 3339),\n"
+		"                           not packet time\n"
 		"  -J, --json               events as JSON lines on stdout\n"
-		"  -E, --eve                JSON lines with flow_id and pcap_filename (implies -J)\n"
+		"  -E, --eve                JSON lines with flow_id and pcap_filename\n"
+		"                           (implies -J)\n"
 		"  -A, --aggregate[=TIME]   fold repeated events into summaries per TIME\n"
 		"                           (default 60s; with -J)\n"
 		"  -a, --all                also report names that matched nothing\n"

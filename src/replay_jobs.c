@@ -302,8 +302,8 @@ static int merge_pcaps(char **paths, size_t n, pcap_dumper_t *d)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		pc[i] = pcap_open_offline_with_tstamp_precision(paths[i],
-								PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+		pc[i] = pcap_open_offline_with_tstamp_precision(
+			paths[i], PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 		if (pc[i] && pcap_next_ex(pc[i], &hdr[i], &data[i]) == 1) {
 			key[i] = (int64_t)hdr[i]->ts.tv_sec * USEC_PER_SEC + hdr[i]->ts.tv_usec;
 			h_push(&h, i);
@@ -348,7 +348,8 @@ static int merge_all(struct replay *r, const char *dir, char kind, char **paths,
 		if (!next)
 			return -ENOMEM;
 		for (size_t g = 0; g < m && ret == 0; g++) {
-			size_t lo = g * MERGE_FANIN, cnt = n - lo < MERGE_FANIN ? n - lo : MERGE_FANIN;
+			size_t lo = g * MERGE_FANIN;
+			size_t cnt = n - lo < MERGE_FANIN ? n - lo : MERGE_FANIN;
 			char p[PATH_BUF];
 
 			snprintf(p, sizeof(p), "%s/m%c%zu.%zu", dir, kind, round, g);
@@ -499,7 +500,8 @@ static int wait_workers(struct replay *r, struct shared *sh, pid_t *pid, size_t 
 			alive--;
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 				if (WIFSIGNALED(status))
-					fprintf(stderr, "embargo: replay: a worker died (signal %d)\n",
+					fprintf(stderr,
+						"embargo: replay: a worker died (signal %d)\n",
 						WTERMSIG(status));
 				else
 					fprintf(stderr, "embargo: replay: a worker failed\n");
@@ -516,7 +518,8 @@ static int wait_workers(struct replay *r, struct shared *sh, pid_t *pid, size_t 
 		for (size_t i = 0; i < r->nfiles; i++) {
 			packets += __atomic_load_n(&sh->slot[i].packets, __ATOMIC_RELAXED);
 			bytes += __atomic_load_n(&sh->slot[i].offset, __ATOMIC_RELAXED);
-			done += __atomic_load_n(&sh->slot[i].state, __ATOMIC_ACQUIRE) != SLOT_PENDING;
+			done += __atomic_load_n(&sh->slot[i].state, __ATOMIC_ACQUIRE) !=
+				SLOT_PENDING;
 		}
 		replay_progress_draw(&r->prog, done < r->nfiles ? done : done - 1, packets, bytes,
 				     false);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * report.c - aggregate events into the human replay report.
+ * report.c - aggregate events into the human replay report; save and load
+ * it (replay -j merges per-file reports); and the pieces the events summary
+ * (cmd_report.c) is built from: keyed rows, hash sets, text tables, CSV.
  *
  * Entries are keyed by (name or address rule, rule, action, enforced): the
  * same name seen before and after an enforcement date appears twice, once
@@ -420,7 +422,8 @@ int report_load(struct report *r, FILE *f)
 			continue;
 		}
 		if (n != 12 || strcmp(fl[0], "E") != 0 || num(fl[1], &apps) < 0 ||
-		    num(fl[2], &action) < 0 || action > ACTION_REJECT || num(fl[3], &enforced) < 0 ||
+		    num(fl[2], &action) < 0 || action > ACTION_REJECT ||
+		    num(fl[3], &enforced) < 0 ||
 		    snum(fl[4], &first) < 0 || snum(fl[5], &last) < 0 ||
 		    num(fl[6], &packets) < 0 || num(fl[7], &flows) < 0) {
 			ret = -EINVAL;
@@ -444,4 +447,222 @@ int report_load(struct report *r, FILE *f)
 		ret = -EIO;
 	free(line);
 	return ret;
+}
+
+/* ------------------------------------------------ tables for other reports */
+
+/* Printable ASCII as is; anything else as \xHH (names may come from anywhere). */
+const char *report_escape(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= ' ' && c <= '~')
+			buf[n++] = (char)c;
+		else
+			n += (size_t)snprintf(buf + n, size - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int report_tab_add(struct report_tab *t, const char *const *cells)
+{
+	if (t->nrow == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 16;
+		char **nc = realloc(t->cell, ncap * t->ncol * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		t->cell = nc;
+		t->cap = ncap;
+	}
+	for (size_t c = 0; c < t->ncol; c++) {
+		char buf[REPORT_CELL_MAX];
+		char *v = strdup(report_escape(cells[c] ? cells[c] : "", buf, sizeof(buf)));
+
+		if (!v)
+			v = strdup("?");
+		t->cell[t->nrow * t->ncol + c] = v;
+		if (v && strlen(v) > t->width[c])
+			t->width[c] = strlen(v);
+	}
+	t->nrow++;
+	return 0;
+}
+
+void report_tab_free(struct report_tab *t)
+{
+	for (size_t i = 0; i < t->nrow * t->ncol; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Print (header first, as row 0) and free. */
+void report_tab_print(struct report_tab *t, FILE *f)
+{
+	for (size_t r = 0; r < t->nrow; r++) {
+		fputs(" ", f);
+		for (size_t c = 0; c < t->ncol; c++) {
+			const char *v = t->cell[r * t->ncol + c];
+			int w = (int)t->width[c];
+
+			if (!v)
+				v = "?";
+			if (c + 1 == t->ncol && !(t->right & 1u << c))
+				fprintf(f, " %s", v);
+			else if (t->right & 1u << c)
+				fprintf(f, " %*s", w, v);
+			else
+				fprintf(f, " %-*s", w, v);
+		}
+		fputc('\n', f);
+	}
+	report_tab_free(t);
+}
+
+/* RFC 4180: quote a field holding a comma, a quote or a line break. */
+static void csv_field(FILE *f, const char *v, bool last)
+{
+	char buf[REPORT_CELL_MAX];
+
+	v = report_escape(v ? v : "", buf, sizeof(buf));
+	if (strpbrk(v, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *v; v++) {
+			if (*v == '"')
+				fputc('"', f);
+			fputc(*v, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(v, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+void report_csv_row(FILE *f, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_field(f, cells[i], i + 1 == n);
+}
+
+/* ------------------------------------------------------ rows for summaries */
+
+static uint64_t key_hash(const char *a, const char *b, const char *c)
+{
+	uint64_t h = hash64(a, strlen(a), 1);
+
+	h = hash64(b, strlen(b), h);
+	return hash64(c, strlen(c), h);
+}
+
+static int rows_grow(struct report_rows *t)
+{
+	size_t ncap = t->icap ? t->icap * 2 : 64;
+	uint32_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (!ni)
+		return -ENOMEM;
+	for (size_t r = 0; r < t->n; r++) {
+		const struct report_row *x = &t->rows[r];
+		size_t i = key_hash(x->k1, x->k2, x->k3) & (ncap - 1);
+
+		while (ni[i])
+			i = (i + 1) & (ncap - 1);
+		ni[i] = (uint32_t)(r + 1);
+	}
+	free(t->idx);
+	t->idx = ni;
+	t->icap = ncap;
+	return 0;
+}
+
+struct report_row *report_rows_get(struct report_rows *t, const char *a, const char *b,
+				   const char *c)
+{
+	size_t i;
+	struct report_row *x;
+
+	if ((t->n + 1) * 2 > t->icap && rows_grow(t) < 0)
+		return NULL;
+	for (i = key_hash(a, b, c) & (t->icap - 1); t->idx[i]; i = (i + 1) & (t->icap - 1)) {
+		x = &t->rows[t->idx[i] - 1];
+		if (!strcmp(x->k1, a) && !strcmp(x->k2, b) && !strcmp(x->k3, c))
+			return x;
+	}
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 32;
+		struct report_row *nr = realloc(t->rows, ncap * sizeof(*nr));
+
+		if (!nr)
+			return NULL;
+		t->rows = nr;
+		t->cap = ncap;
+	}
+	x = &t->rows[t->n];
+	memset(x, 0, sizeof(*x));
+	x->k1 = strdup(a);
+	x->k2 = strdup(b);
+	x->k3 = strdup(c);
+	if (!x->k1 || !x->k2 || !x->k3) {
+		free(x->k1);
+		free(x->k2);
+		free(x->k3);
+		return NULL;
+	}
+	x->first = x->first_blocked = x->first_enforced = REPORT_NO_TIME;
+	x->last = INT64_MIN;
+	t->idx[i] = (uint32_t)(++t->n);
+	return x;
+}
+
+void report_rows_free(struct report_rows *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->rows[i].k1);
+		free(t->rows[i].k2);
+		free(t->rows[i].k3);
+	}
+	free(t->rows);
+	free(t->idx);
+}
+
+int report_set_add(struct report_set *s, uint64_t v)
+{
+	size_t i;
+
+	v |= !v;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		uint64_t *nv = calloc(ncap, sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		for (size_t k = 0; k < s->cap; k++) {
+			if (!s->v[k])
+				continue;
+			for (i = s->v[k] & (ncap - 1); nv[i]; i = (i + 1) & (ncap - 1))
+				;
+			nv[i] = s->v[k];
+		}
+		free(s->v);
+		s->v = nv;
+		s->cap = ncap;
+	}
+	for (i = v & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (s->v[i] == v)
+			return 0;
+	s->v[i] = v;
+	s->n++;
+	return 1;
+}
+
+void report_set_free(struct report_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <ucontext.h>
@@ -69,6 +70,10 @@ static const char *const allow[] = {
 	"rt_sigreturn", "sigreturn", "rt_sigprocmask", "restart_syscall", "sigaltstack",
 	/* misc */
 	"getpid", "gettid", "getrandom", "exit", "exit_group",
+	/* the metrics file: written under a temporary name, renamed over */
+	"rename", "renameat", "renameat2", "unlink", "unlinkat",
+	/* syslog: reconnecting after the syslog daemon restarted */
+	"connect",
 };
 
 static int add(scmp_filter_ctx ctx, const char *name, unsigned n, const struct scmp_arg_cmp *a)
@@ -116,6 +121,9 @@ static int build(scmp_filter_ctx ctx)
 	}
 	if (ret == 0)
 		ret = add1(ctx, "ioctl", SCMP_A1(SCMP_CMP_EQ, TCGETS));
+	/* syslog (observe.h): local datagram sockets only. */
+	if (ret == 0)
+		ret = add1(ctx, "socket", SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
 	/* abort(): a signal to ourselves only. */
 	if (ret == 0)
 		ret = add1(ctx, "tgkill", SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()));

@@ -116,10 +116,12 @@ int main(void)
 		ok(f && f->type == EVENT_JSON_STRING && f->len == 8 &&
 			   memcmp(f->val, "a\"b\\c\001\x7f\xff", 8) == 0,
 		   "escaped name decoded to the original bytes");
-		ok(event_field_get(&fs, "ech") && event_field_get(&fs, "ech")->type == EVENT_JSON_TRUE,
+		ok(event_field_get(&fs, "ech") &&
+			   event_field_get(&fs, "ech")->type == EVENT_JSON_TRUE,
 		   "true literal");
 		is_str("tls", event_field_str(&fs, "app_proto", s, sizeof(s)), "string field");
-		ok(event_field_str(&fs, "app_proto", s, 3) == NULL, "a string that does not fit: NULL");
+		ok(event_field_str(&fs, "app_proto", s, 3) == NULL,
+		   "a string that does not fit: NULL");
 		{
 			uint64_t port = 0;
 
@@ -167,7 +169,8 @@ int main(void)
 			else
 				diag("accepted or no reason: '%s'", bad[i]);
 		}
-		is_int(sizeof(bad) / sizeof(bad[0]), fails, "%zu malformed lines rejected with a reason",
+		is_int(sizeof(bad) / sizeof(bad[0]), fails,
+		       "%zu malformed lines rejected with a reason",
 		       sizeof(bad) / sizeof(bad[0]));
 	}
 	{
@@ -213,8 +216,8 @@ int main(void)
 		for (int k = 0; k < 2; k++) {
 			len = (size_t)snprintf(line, sizeof(line), "{");
 			for (int i = 0; i < EVENT_FIELDS_MAX + k; i++)
-				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s\"k%d\":%d",
-						      i ? "," : "", i, i);
+				len += (size_t)snprintf(line + len, sizeof(line) - len,
+							"%s\"k%d\":%d", i ? "," : "", i, i);
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "}");
 			is_int(k ? -EINVAL : 0, event_parse_json(line, len, &fs, NULL, NULL),
 			       "%d keys", EVENT_FIELDS_MAX + k);

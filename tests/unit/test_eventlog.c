@@ -312,7 +312,8 @@ static void test_engine_events(void)
 	ev.sport = 40000;
 	event_format_json(&ev, want, sizeof(want));
 	want[strlen(want) - 1] = '\0';
-	is_str(want, line_at(0, buf, sizeof(buf)), "an engine event is written as event.h formats it");
+	is_str(want, line_at(0, buf, sizeof(buf)),
+	       "an engine event is written as event.h formats it");
 	is_int(1, lines(), "its repeats are folded");
 	{
 		struct metrics_input in = { .now_us = T0 };
@@ -478,7 +479,8 @@ static void test_evlog(void)
 	for (int i = 0; i < 2; i++) {
 		snprintf(line, sizeof(line),
 			 "{\"timestamp\":\"2024-10-01T09:00:0%dZ\",\"event_type\":\"match\","
-			 "\"src_ip\":\"192.0.2.10\",\"src_port\":%d,\"name\":\"a.upd.kaspersky.com\"}",
+			 "\"src_ip\":\"192.0.2.10\",\"src_port\":%d,"
+			 "\"name\":\"a.upd.kaspersky.com\"}",
 			 i, i + 1);
 		eventlog_line(l, line, strlen(line), e1);
 	}

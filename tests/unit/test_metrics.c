@@ -99,13 +99,14 @@ static bool well_formed(const char *t, char *why, size_t whysize)
 		if (brace)
 			*brace = '\0';
 		if (strcmp(name, fam) != 0) {
-			snprintf(why, whysize, "line %u: sample %.100s outside its family %.100s", lineno,
-				 name, fam);
+			snprintf(why, whysize, "line %u: sample %.100s outside family %.100s",
+				 lineno, name, fam);
 			return false;
 		}
 		for (size_t i = 0; i < nseen; i++)
 			if (!strcmp(seen[i], line)) {
-				snprintf(why, whysize, "line %u: series twice: %.100s", lineno, line);
+				snprintf(why, whysize, "line %u: series twice: %.100s", lineno,
+					 line);
 				return false;
 			}
 		if (nseen < 512)
@@ -187,7 +188,8 @@ int main(void)
 	ok(strstr(t, "{list=\"we\\\"ird\\\\list\\nx\",category=\"brand\"") != NULL,
 	   "label values escaped: quote, backslash, newline");
 	ok(strstr(t, "embargo_enforced{list=\"test\",category=\"update\",action=\"drop\"} 0\n") &&
-		   strstr(t, "embargo_enforced{list=\"test\",category=\"brand\",action=\"log\"} 1\n"),
+		   strstr(t, "embargo_enforced{list=\"test\",category=\"brand\","
+			     "action=\"log\"} 1\n"),
 	   "a second before the date: update not enforced, brand (always) is");
 	ok(strstr(t, "embargo_enforce_from_timestamp_seconds{list=\"test\",category=\"update\","
 		     "action=\"drop\"} 1727582400\n") &&

@@ -19,15 +19,19 @@
 static const char *const events[] = {
 	/* before the date: logged */
 	("{\"timestamp\":\"2024-09-29T03:00:00.000000Z\",\"event_type\":\"match\","
-	 "\"src_ip\":\"192.0.2.1\",\"src_port\":1000,\"dest_ip\":\"198.51.100.1\",\"dest_port\":443,"
+	 "\"src_ip\":\"192.0.2.1\",\"src_port\":1000,\"dest_ip\":\"198.51.100.1\","
+	 "\"dest_port\":443,"
 	 "\"proto\":\"TCP\",\"app_proto\":\"tls\",\"name\":\"a.upd.kaspersky.com\","
-	 "\"rule\":\"upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\",\"action\":\"log\","
+	 "\"rule\":\"upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\","
+	 "\"action\":\"log\","
 	 "\"enforced\":false}"),
 	/* after: dropped, then 59 repeats in a summary */
 	("{\"timestamp\":\"2024-09-29T05:00:00.000000Z\",\"event_type\":\"match\","
-	 "\"src_ip\":\"192.0.2.1\",\"src_port\":1001,\"dest_ip\":\"198.51.100.1\",\"dest_port\":443,"
+	 "\"src_ip\":\"192.0.2.1\",\"src_port\":1001,\"dest_ip\":\"198.51.100.1\","
+	 "\"dest_port\":443,"
 	 "\"proto\":\"TCP\",\"app_proto\":\"tls\",\"name\":\"a.upd.kaspersky.com\","
-	 "\"rule\":\"upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\",\"action\":\"drop\","
+	 "\"rule\":\"upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\","
+	 "\"action\":\"drop\","
 	 "\"enforced\":true}\n"),
 	("{\"timestamp\":\"2024-09-29T05:01:00.000000Z\",\"event_type\":\"summary\","
 	 "\"src_ip\":\"192.0.2.1\",\"proto\":\"TCP\",\"app_proto\":\"tls\","
@@ -38,17 +42,20 @@ static const char *const events[] = {
 	("{\"timestamp\":\"2024-09-30T10:00:00.000000Z\",\"event_type\":\"match\","
 	 "\"src_ip\":\"192.0.2.2\",\"src_port\":2000,\"dest_ip\":\"192.0.2.53\",\"dest_port\":53,"
 	 "\"proto\":\"UDP\",\"app_proto\":\"dns\",\"name\":\"www.kaspersky.com\","
-	 "\"dns_type\":\"query\",\"rule\":\"kaspersky.com\",\"list\":\"test\",\"category\":\"brand\","
+	 "\"dns_type\":\"query\",\"rule\":\"kaspersky.com\",\"list\":\"test\","
+	 "\"category\":\"brand\","
 	 "\"action\":\"log\",\"enforced\":true}"),
 	/* an address match: no name, the rule is the key */
 	("{\"timestamp\":\"2024-09-30T10:00:01.000000Z\",\"event_type\":\"match\","
-	 "\"src_ip\":\"192.0.2.2\",\"src_port\":2001,\"dest_ip\":\"203.0.113.140\",\"dest_port\":443,"
+	 "\"src_ip\":\"192.0.2.2\",\"src_port\":2001,\"dest_ip\":\"203.0.113.140\","
+	 "\"dest_port\":443,"
 	 "\"proto\":\"TCP\",\"app_proto\":\"ip\",\"rule\":\"203.0.113.128/25\",\"list\":\"test\","
 	 "\"category\":\"update\",\"action\":\"drop\",\"enforced\":true}"),
 	/* not attempts */
 	("{\"timestamp\":\"2024-09-30T10:00:02.000000Z\",\"event_type\":\"name\","
 	 "\"src_ip\":\"192.0.2.2\",\"src_port\":2002,\"dest_ip\":\"192.0.2.53\",\"dest_port\":53,"
-	 "\"proto\":\"UDP\",\"app_proto\":\"dns\",\"name\":\"www.example.com\",\"dns_type\":\"query\"}"),
+	 "\"proto\":\"UDP\",\"app_proto\":\"dns\",\"name\":\"www.example.com\","
+	 "\"dns_type\":\"query\"}"),
 	("{\"timestamp\":\"2024-09-30T10:00:03.000000Z\",\"event_type\":\"stats\","
 	 "\"stats\":{\"packets\":10,\"verdicts\":{\"drop\":1}}}"),
 	"{\"timestamp\":\"2024-09-30T10:00:04.000000Z\",\"event_type\":\"alert\"}",
@@ -59,17 +66,20 @@ static const char *const events[] = {
 static const char *const bad[] = {
 	"not json",
 	"{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"match\"}",
-	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"match\",\"src_ip\":\"192.0.2.9\","
+	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"match\","
+	 "\"src_ip\":\"192.0.2.9\","
 	 "\"name\":\"x.upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\","
 	 "\"action\":\"explode\",\"enforced\":true}"),
 	("{\"timestamp\":\"yesterday\",\"event_type\":\"match\",\"src_ip\":\"192.0.2.9\","
 	 "\"name\":\"x.upd.kaspersky.com\",\"list\":\"test\",\"category\":\"update\","
 	 "\"action\":\"drop\",\"enforced\":true}"),
-	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"summary\",\"src_ip\":\"192.0.2.9\","
+	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"summary\","
+	 "\"src_ip\":\"192.0.2.9\","
 	 "\"name\":\"x\",\"rule\":\"x\",\"list\":\"test\",\"category\":\"update\","
 	 "\"action\":\"drop\",\"enforced\":true,\"count\":0,\"first\":\"2024-09-30T10:00:00Z\"}"),
 	"{\"event_type\":17}",
-	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"match\",\"src_ip\":\"192.0.2.9\","
+	("{\"timestamp\":\"2024-09-30T10:00:00Z\",\"event_type\":\"match\","
+	 "\"src_ip\":\"192.0.2.9\","
 	 "\"name\":7,\"rule\":\"x\",\"list\":\"test\",\"category\":\"update\","
 	 "\"action\":\"drop\",\"enforced\":true}"),
 	"{\"timestamp\":\"2024-09-30T10:00:00Z\"",
