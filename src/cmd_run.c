@@ -308,25 +308,48 @@ static void arm_date(struct run *r)
 		log_warn("enforcement timer: %s", strerror(errno));
 }
 
+/* Notes and warnings of a load ("3 Adblock rules with $options skipped"). */
+static void list_diag(void *ctx, const struct bl_diag *d)
+{
+	(void)ctx;
+	if (d->line)
+		log_warn("%s:%u: %s", d->file, d->line, d->msg);
+	else if (d->file && d->file[0])
+		log_info("%s: %s", d->file, d->msg);
+	else
+		log_info("%s", d->msg);
+}
+
 static int load_lists(const struct conf *c, struct blocklist **out)
 {
-	const char *paths[CONF_MAX_BLOCKLISTS];
+	struct bl_source src[CONF_MAX_BLOCKLISTS];
 	struct blocklist_defaults d = { .category = c->default_category,
 					.policy = c->default_policy };
+	struct bl_options opt = {
+		.defaults = &d,
+		.off = (const char *const *)c->lists_off,
+		.n_off = c->n_lists_off,
+		.on = (const char *const *)c->lists_on,
+		.n_on = c->n_lists_on,
+		.report = list_diag,
+	};
 	struct bl_error err;
 	size_t n = c->n_blocklists;
 	int ret;
 
-	for (size_t i = 0; i < n; i++)
-		paths[i] = c->blocklists[i];
+	memset(src, 0, sizeof(src));
+	for (size_t i = 0; i < n; i++) {
+		src[i].path = c->blocklists[i];
+		src[i].format = (enum bl_format)c->blocklist_format[i];
+	}
 	if (n == 0) {
-		paths[0] = cli_default_blocklist_dir();
+		src[0].path = cli_default_blocklist_dir();
 		n = 1;
 	}
 	if (!d.category)
 		d.category = "default";
 	memset(&err, 0, sizeof(err));
-	ret = blocklist_load(out, paths, n, &d, &err);
+	ret = blocklist_load_sources(out, src, n, &opt, &err);
 	if (ret < 0) {
 		if (err.line)
 			log_err("%s:%u: %s", err.file, err.line, err.msg);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocklist.h"
 #include "conf.h"
 #include "util.h"
 
@@ -103,6 +104,10 @@ void conf_free(struct conf *c)
 {
 	for (size_t i = 0; i < c->n_blocklists; i++)
 		free(c->blocklists[i]);
+	for (size_t i = 0; i < c->n_lists_off; i++)
+		free(c->lists_off[i]);
+	for (size_t i = 0; i < c->n_lists_on; i++)
+		free(c->lists_on[i]);
 	free(c->log);
 	free(c->default_category);
 	free(c->user);
@@ -289,24 +294,66 @@ static int check_user(const char *v)
 	return 0;
 }
 
+/*
+ * "PATH" or "PATH format=FORMAT": a list file or directory, optionally with
+ * the format its files are in (embargo-blocklist(5)); without one the
+ * format is detected per file.
+ */
 static int add_blocklist(struct conf *c, const char *value, const char *base_dir)
 {
+	enum bl_format fmt = BL_FORMAT_AUTO;
+	const char *opt = NULL;
+	size_t vlen = strlen(value);
 	char *p;
 
 	if (c->n_blocklists == CONF_MAX_BLOCKLISTS)
 		return -E2BIG;
+	if (strncmp(value, "format=", 7) == 0)
+		return -EINVAL;		/* an option with no path before it */
+	for (size_t i = vlen; i > 0; i--) {
+		if ((value[i - 1] == ' ' || value[i - 1] == '\t') &&
+		    strncmp(value + i, "format=", 7) == 0) {
+			opt = value + i + 7;
+			vlen = i - 1;
+			while (vlen && (value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
+				vlen--;
+			break;
+		}
+	}
+	if (opt && blocklist_format_parse(opt, &fmt) < 0)
+		return -EINVAL;
+	if (vlen == 0)
+		return -EINVAL;
 	if (value[0] != '/' && base_dir && base_dir[0]) {
-		size_t n = strlen(base_dir) + strlen(value) + 2;
+		size_t n = strlen(base_dir) + vlen + 2;
 
 		p = malloc(n);
 		if (p)
-			snprintf(p, n, "%s/%s", base_dir, value);
+			snprintf(p, n, "%s/%.*s", base_dir, (int)vlen, value);
 	} else {
-		p = strdup(value);
+		p = strndup(value, vlen);
 	}
 	if (!p)
 		return -ENOMEM;
+	c->blocklist_format[c->n_blocklists] = (uint8_t)fmt;
 	c->blocklists[c->n_blocklists++] = p;
+	return 0;
+}
+
+/* list_off / list_on: a file stem, a list name or list/category. */
+static int add_switch(char **arr, size_t *n, const char *value)
+{
+	char *p;
+
+	if (*n == CONF_MAX_BLOCKLISTS)
+		return -E2BIG;
+	for (const char *q = value; *q; q++)
+		if (*q == ' ' || *q == '\t')
+			return -EINVAL;
+	p = strdup(value);
+	if (!p)
+		return -ENOMEM;
+	arr[(*n)++] = p;
 	return 0;
 }
 
@@ -315,7 +362,7 @@ static int add_blocklist(struct conf *c, const char *value, const char *base_dir
 enum key_type {
 	K_QUEUE, K_BLOCKLIST, K_LOG, K_BOOL, K_U32, K_U64, K_SIZE, K_DURATION, K_MARK,
 	K_AS_OF, K_ACTION, K_ENFORCE, K_CATEGORY, K_USER, K_SECCOMP, K_VERDICT, K_SANITY,
-	K_CLOCK, K_PATH,
+	K_CLOCK, K_PATH, K_LIST_OFF, K_LIST_ON,
 };
 
 struct key {
@@ -330,7 +377,10 @@ struct key {
 
 static const struct key keys[] = {
 	{ "queue", K_QUEUE, 0, 0, 0, "N or N-M (0-65535, at most 64 queues)" },
-	{ "blocklist", K_BLOCKLIST, 0, 0, 0, "a file or directory path" },
+	{ "blocklist", K_BLOCKLIST, 0, 0, 0,
+	  "a file or directory path, optionally followed by format=auto|list|hosts|adblock|rpz|cidr" },
+	{ "list_off", K_LIST_OFF, 0, 0, 0, "a list file stem, list name or list/category" },
+	{ "list_on", K_LIST_ON, 0, 0, 0, "a list file stem (reads STEM.list.off)" },
 	{ "log", K_LOG, 0, 0, 0, "a file path, - for stdout, or syslog[-bsd][:SOCKET]" },
 	{ "fail_open", K_BOOL, F(fail_open), 0, 0, "yes or no" },
 	{ "report_all", K_BOOL, F(report_all), 0, 0, "yes or no" },
@@ -393,6 +443,10 @@ static int set_value(struct conf *c, const struct key *k, const char *v, const c
 		return conf_parse_queue(v, &c->queue_first, &c->queue_last);
 	case K_BLOCKLIST:
 		return v[0] ? add_blocklist(c, v, base_dir) : -EINVAL;
+	case K_LIST_OFF:
+		return v[0] ? add_switch(c->lists_off, &c->n_lists_off, v) : -EINVAL;
+	case K_LIST_ON:
+		return v[0] ? add_switch(c->lists_on, &c->n_lists_on, v) : -EINVAL;
 	case K_LOG:
 		return v[0] ? set_string(&c->log, v) : -EINVAL;
 	case K_CATEGORY:

@@ -66,7 +66,11 @@ enum conf_clock_policy {
 struct conf {
 	uint16_t queue_first, queue_last;	/* queue N or N-M */
 	char *blocklists[CONF_MAX_BLOCKLISTS];	/* owned; empty = bundled lists */
+	uint8_t blocklist_format[CONF_MAX_BLOCKLISTS];	/* enum bl_format, 0 = auto */
 	size_t n_blocklists;
+	/* list switches (file stem, list or list/category): see blocklist.h */
+	char *lists_off[CONF_MAX_BLOCKLISTS], *lists_on[CONF_MAX_BLOCKLISTS];	/* owned */
+	size_t n_lists_off, n_lists_on;
 	char *log;			/* owned; NULL or "-" = stdout */
 	bool fail_open;			/* NFQA_CFG_F_FAIL_OPEN */
 	uint32_t queue_maxlen;		/* kernel queue length, packets */

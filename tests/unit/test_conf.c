@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blocklist.h"
 #include "conf.h"
 #include "util.h"
 #include "../tap.h"
@@ -198,6 +199,27 @@ static void test_parsed(void)
 	is_str("accept", conf_clock_policy_name(CONF_CLOCK_ACCEPT), "clock policy name");
 	conf_set(&c, "user", "root", NULL, err, sizeof(err));
 	is_str("root", conf_user(&c), "user set");
+
+	/* Lists: a per-file format after the path, and list switches. */
+	is_int(0, conf_set(&c, "blocklist", "/l/a.txt format=hosts", NULL, err, sizeof(err)),
+	       "blocklist with format=");
+	is_str("/l/a.txt", c.blocklists[c.n_blocklists - 1], "  path without the format");
+	is_int(BL_FORMAT_HOSTS, c.blocklist_format[c.n_blocklists - 1], "  format hosts");
+	is_int(0, conf_set(&c, "blocklist", "/l/b.rpz", NULL, err, sizeof(err)), "blocklist plain");
+	is_int(BL_FORMAT_AUTO, c.blocklist_format[c.n_blocklists - 1], "  format detected");
+	ok(conf_set(&c, "blocklist", "/l/c format=gopher", NULL, err, sizeof(err)) < 0,
+	   "unknown format refused: %s", err);
+	ok(conf_set(&c, "blocklist", "format=rpz", NULL, err, sizeof(err)) < 0,
+	   "a format without a path refused");
+	is_int(0, conf_set(&c, "list_off", "kaspersky-carveouts", NULL, err, sizeof(err)),
+	       "list_off");
+	is_int(0, conf_set(&c, "list_on", "kaspersky-unverified", NULL, err, sizeof(err)),
+	       "list_on");
+	ok(c.n_lists_off == 1 && strcmp(c.lists_off[0], "kaspersky-carveouts") == 0 &&
+		   c.n_lists_on == 1 && strcmp(c.lists_on[0], "kaspersky-unverified") == 0,
+	   "  switches stored");
+	ok(conf_set(&c, "list_off", "two words", NULL, err, sizeof(err)) < 0,
+	   "a switch with a space refused");
 	conf_set(&c, "clock_sanity", "none", NULL, err, sizeof(err));
 	ok(c.clock_sanity_us == CONF_NO_CLOCK_SANITY, "clock_sanity none");
 	conf_set(&c, "error_verdict", "drop", NULL, err, sizeof(err));
