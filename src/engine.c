@@ -1026,8 +1026,14 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 		e->st.fragments++;
 		switch (fragtab_add(e->frags, &k.ip, p, len, ts_us, &whole, &wlen)) {
 		case FRAG_DONE:
-			if (depth < MAX_DEPTH)
+			if (depth < MAX_DEPTH) {
 				process_ip(e, ts_us, whole, wlen, depth + 1, res);
+			} else {
+				/* Nested too deep to inspect: never pass it unread. */
+				e->st.undecodable++;
+				res->undecodable = true;
+				res->verdict = VERDICT_DROP;
+			}
 			return;
 		case FRAG_NEED_MORE:
 			return;
