@@ -164,6 +164,7 @@ static void print_stats(struct run *r, const char *why)
 			{ "events", e->events }, { "undecodable", e->undecodable },
 			{ "drop", e->verdict_drop }, { "reject", e->verdict_reject },
 			{ "fragments_dropped", e->fragments_dropped },
+			{ "ambiguous", e->ambiguous },
 			{ "reasm_gave_up", e->reasm_gave_up }, { "reasm_nomem", e->reasm_nomem },
 		};
 		/* Every table: what it holds now and what it had to evict. */

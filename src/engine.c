@@ -972,6 +972,17 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 		       unsigned depth, struct engine_result *res);
 
 /*
+ * A packet a receiver could read differently from the filter, or nested too
+ * deep to read at all: it never passes unread, whatever error_verdict says
+ * (that verdict is for bytes no host would accept either).
+ */
+static void drop_unread(struct engine *e, struct engine_result *res)
+{
+	e->st.ambiguous++;
+	res->verdict = VERDICT_DROP;
+}
+
+/*
  * Inner packets of tunnels (GRE, IP-in-IP, 6in4, VXLAN, Geneve): the inner
  * packet is processed as if it had arrived by itself and its verdict is the
  * outer packet's.  Returns false when @k is not a tunnel packet after all.
@@ -989,8 +1000,7 @@ static bool try_tunnel(struct engine *e, struct pkt *k, unsigned depth, struct e
 	if (rc != PARSE_OK)
 		return false;
 	if (depth >= MAX_DEPTH) {
-		e->st.undecodable++;
-		res->undecodable = true;
+		drop_unread(e, res);
 		return true;
 	}
 	e->st.tunneled++;
@@ -1013,6 +1023,10 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 	memset(&k, 0, sizeof(k));
 	k.ts_us = ts_us;
 	if (ip_parse(p, len, &k.ip) != PARSE_OK) {
+		if (k.ip.ambiguous) {
+			drop_unread(e, res);
+			return;
+		}
 		e->st.undecodable++;
 		res->undecodable = true;
 		return;
@@ -1026,14 +1040,10 @@ static void process_ip(struct engine *e, int64_t ts_us, const uint8_t *p, size_t
 		e->st.fragments++;
 		switch (fragtab_add(e->frags, &k.ip, p, len, ts_us, &whole, &wlen)) {
 		case FRAG_DONE:
-			if (depth < MAX_DEPTH) {
+			if (depth < MAX_DEPTH)
 				process_ip(e, ts_us, whole, wlen, depth + 1, res);
-			} else {
-				/* Nested too deep to inspect: never pass it unread. */
-				e->st.undecodable++;
-				res->undecodable = true;
-				res->verdict = VERDICT_DROP;
-			}
+			else
+				drop_unread(e, res);
 			return;
 		case FRAG_NEED_MORE:
 			return;

@@ -34,7 +34,8 @@ struct engine_opts {
 	bool report_all;		/* emit EV_NAME for unmatched names */
 	bool use_as_of;			/* evaluate policy at as_of_us ... */
 	int64_t as_of_us;		/* ... instead of the packet time */
-	size_t max_flows;		/* flow table cap (0: default 65536) */
+	size_t max_flows;		/* flow table cap (0: default 65536;
+					 * below 16 reads as 16) */
 	uint32_t flow_timeout_s;	/* idle timeout (0: default 120 s) */
 	uint32_t stream_cap;		/* client bytes reassembled per flow (0: 16 KiB) */
 	size_t stream_mem;		/* all reassembly buffers together (0: 32 MiB) */
@@ -100,6 +101,9 @@ struct engine_stats {
 	uint64_t flows, flows_active, flows_evicted, flows_expired;
 	uint64_t verdict_accept, verdict_drop, verdict_reject;
 	uint64_t fragments, fragments_dropped, tunneled;
+	uint64_t ambiguous;		/* dropped: a receiver could read what
+					 * the filter cannot (two Fragment
+					 * headers, nesting past the limit) */
 	uint64_t reasm_segments, reasm_conflicts, reasm_gave_up, reasm_nomem, reasm_denied;
 	uint64_t reasm_evicted;		/* streams given up to make room */
 	uint64_t frag_in_progress, frag_bytes, frag_overlaps, frag_evicted;

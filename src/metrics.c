@@ -199,6 +199,9 @@ static void engine_families(FILE *f, const struct metrics_input *in)
 		{ "tls", QOFF(eng.parse_err_tls) }, { "http", QOFF(eng.parse_err_http) },
 		{ "quic", QOFF(eng.parse_err_quic) },
 	};
+	static const struct qfield unread[] = {
+		{ "fragment", QOFF(eng.fragments_dropped) }, { "ambiguous", QOFF(eng.ambiguous) },
+	};
 	static const struct qfield evict[] = {
 		{ "flow", QOFF(eng.flows_evicted) }, { "stream", QOFF(eng.reasm_evicted) },
 		{ "fragment", QOFF(eng.frag_evicted) }, { "learned", QOFF(eng.learned_evicted) },
@@ -216,6 +219,11 @@ static void engine_families(FILE *f, const struct metrics_input *in)
 	per_queue(f, in, "parse_errors_total", "counter",
 		  "Packets that failed to parse, by protocol (ip: link, IP or transport).",
 		  "protocol", perr, ARRAY_SIZE(perr));
+	per_queue(f, in, "unread_drops_total", "counter",
+		  "Packets dropped because a receiver could read them differently from the "
+		  "filter (overlapping or evicted fragments, ambiguous IPv6 headers, nesting "
+		  "too deep), by reason.",
+		  "reason", unread, ARRAY_SIZE(unread));
 	per_queue(f, in, "table_evictions_total", "counter",
 		  "Entries evicted from full tables, by table.", "table", evict,
 		  ARRAY_SIZE(evict));
@@ -511,6 +519,9 @@ size_t metrics_format_stats(struct metrics *m, const struct metrics_input *in, c
 		{ "tls", QOFF(eng.parse_err_tls) }, { "http", QOFF(eng.parse_err_http) },
 		{ "quic", QOFF(eng.parse_err_quic) },
 	};
+	static const struct qfield unread[] = {
+		{ "fragment", QOFF(eng.fragments_dropped) }, { "ambiguous", QOFF(eng.ambiguous) },
+	};
 	static const struct qfield queue[] = {
 		{ "waiting", QOFF(kernel_waiting) }, { "dropped", QOFF(kernel_dropped) },
 		{ "user_dropped", QOFF(kernel_user_dropped) }, { "enobufs", QOFF(enobufs) },
@@ -537,6 +548,7 @@ size_t metrics_format_stats(struct metrics *m, const struct metrics_input *in, c
 	event_buf_uint(&w, "names", qsum(in, QOFF(eng.names)));
 	json_group(&w, in, "verdicts", verdicts, ARRAY_SIZE(verdicts));
 	json_group(&w, in, "parse_errors", perr, ARRAY_SIZE(perr));
+	json_group(&w, in, "unread_drops", unread, ARRAY_SIZE(unread));
 	event_buf_key(&w, "evictions");
 	event_buf_open(&w);
 	event_buf_uint(&w, "flow", qsum(in, QOFF(eng.flows_evicted)));

@@ -144,7 +144,8 @@ static bool ip6_frag(struct cur *c, struct ip_info *out)
  * ip6_walk - follow the extension header chain (RFC 8200 §4) in @c, which
  * holds the IPv6 payload.  On PARSE_OK, @c is at the upper-layer header
  * (or fragment data) and out->proto names it.  ESP (RFC 4303) and No Next
- * Header (59) end the walk: what follows is opaque.
+ * Header (59) end the walk: what follows is opaque.  A chain that breaks
+ * the order rules of §4.1 sets out->ambiguous.
  *
  * Most extension headers share one layout; AH (RFC 4302 §2.2) counts its
  * length in 4-byte words minus 2 instead:
@@ -155,7 +156,7 @@ static bool ip6_frag(struct cur *c, struct ip_info *out)
  *     options/routing/mobility: (Hdr Ext Len + 1) * 8 bytes
  *     AH:                       (Payload Len + 2) * 4 bytes
  */
-static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
+static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out)
 {
 	bool seen_frag = false;
 	unsigned int n;
@@ -215,7 +216,7 @@ static void ip6_walk(struct cur *c, uint8_t nh, struct ip_info *out, bool *bad)
 		nh = next;
 	}
 malformed:
-	*bad = true;
+	out->ambiguous = true;
 }
 
 /*
@@ -236,7 +237,6 @@ static enum parse_rc ip6_parse(struct cur *c, struct ip_info *out)
 	size_t caplen = cur_left(c), body;
 	uint32_t plen;
 	uint8_t nh;
-	bool bad = false;
 
 	cur_skip(c, 4);
 	plen = cur_u16(c);
@@ -260,8 +260,8 @@ static enum parse_rc ip6_parse(struct cur *c, struct ip_info *out)
 	out->truncated = caplen < out->tot_len;
 	cur_limit(c, plen);
 	body = cur_left(c);
-	ip6_walk(c, nh, out, &bad);
-	if (bad)
+	ip6_walk(c, nh, out);
+	if (out->ambiguous)
 		return PARSE_MALFORMED;
 	/* A header running past the end: cut by the capture, or lying about
 	 * its length inside a complete packet. */

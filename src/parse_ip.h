@@ -29,6 +29,13 @@ struct ip_info {
 				 * of 0 (TSO/GSO) reads as the capture length */
 	bool truncated;		/* the capture holds fewer bytes than tot_len;
 				 * payload then ends where the capture ends */
+	bool ambiguous;		/* set with PARSE_MALFORMED when the IPv6
+				 * extension header chain breaks RFC 8200 §4.1
+				 * in a way some receivers accept anyway (a
+				 * second Fragment header, Hop-by-Hop out of
+				 * place, more than 16 headers): the packet
+				 * may mean to a host what the filter could
+				 * not read */
 };
 
 /*
@@ -45,7 +52,8 @@ struct ip_info {
  * by the capture) or PARSE_MALFORMED (bad version, ihl, length fields, an
  * extension header running past Payload Length, misplaced Hop-by-Hop, too
  * many extension headers).  PARSE_NOT_MINE is not returned.  Every field
- * of @out is written on PARSE_OK; on failure the fields are unspecified.
+ * of @out is written on PARSE_OK; on failure only out->ambiguous is
+ * meaningful, the other fields are unspecified.
  * A packet whose capture is shorter than tot_len is PARSE_OK with
  * out->truncated set.  Never allocates; payload points into @p.
  */

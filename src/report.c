@@ -270,6 +270,11 @@ void report_print(struct report *r, FILE *f, const struct engine_stats *st, unsi
 	fprintf(f, "undecodable packets: %llu, non-IP frames: %llu, truncated: %llu\n",
 		(unsigned long long)st->undecodable, (unsigned long long)st->not_ip,
 		(unsigned long long)st->truncated);
+	if (st->ambiguous || st->fragments_dropped)
+		fprintf(f, "dropped unread: %llu ambiguous (IPv6 header chains, nesting), "
+			   "%llu overlapping or evicted fragments\n",
+			(unsigned long long)st->ambiguous,
+			(unsigned long long)st->fragments_dropped);
 	fprintf(f, "names extracted: %llu, matches: %llu\n\n", (unsigned long long)st->names,
 		(unsigned long long)st->matches);
 	if (r->n == 0) {

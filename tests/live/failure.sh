@@ -12,6 +12,8 @@
 #     clock_sanity far in the future makes today's clock the implausible one;
 #   - a packet that cannot be judged (a UDP header with a length below 8):
 #     error_verdict accept passes it, drop drops it, both counted;
+#   - an IPv6 packet a host could read differently from the filter (two
+#     Fragment headers): dropped whatever error_verdict says, counted;
 #   - the kernel queue overflowing: counted (kernel drops with fail_open off,
 #     undelivered packet ids with fail_open on) and warned about;
 #   - the event log's file system full (a 16 KiB tmpfs) and /dev/full:
@@ -199,6 +201,62 @@ is "$c0" "$(srv_count)" "error_verdict drop: none reaches the server"
 s=$(usr1)
 is 5 "$(field daemon error_dropped "$s")" "  5 counted as dropped"
 is "NOERROR $S4" "$(dns $S4 www.example.org)" "  well-formed traffic unaffected"
+stop_embargo TERM
+
+# ------------------------------------------ ambiguous IPv6 header chains
+
+# DNS queries over IPv6 with atomic Fragment headers (RFC 8200 §4.1
+# allows one).  Linux strips them one at a time, so a host reads a query
+# behind any number of them (proved first with the daemon stopped:
+# --queue-bypass).  The gateway's conntrack strips one before the queue,
+# so with two the filter sees one and reads the query as the host will;
+# with three or more it sees two or more, a chain it does not read, and
+# drops it even with error_verdict accept, counted as ambiguous.
+nss ip6tables -w -t raw -I PREROUTING -s $C6 -p udp --dport 53 -j ACCEPT
+srv6_count() {
+	nss ip6tables -w -t raw -L PREROUTING -v -x -n | awk '/udp dpt:53/ { print $1; exit }'
+}
+frag6_port=40100
+send_frag6() {	# send_frag6 NAME HEADERS: 3 queries with HEADERS atomic Fragment headers
+	frag6_port=$((frag6_port + 1))	# a new flow each time
+	nsc "$PY" -c '
+import logging, sys
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import IPv6, IPv6ExtHdrFragment, UDP, DNS, DNSQR, send
+p = IPv6(dst=sys.argv[1])
+for i in range(int(sys.argv[3])):
+    p = p / IPv6ExtHdrFragment(offset=0, m=0, id=0x5eed0 + i)
+p = p / UDP(sport=int(sys.argv[4]), dport=53) / DNS(id=0x6a6a, qd=DNSQR(qname=sys.argv[2]))
+send(p, count=3, verbose=False)
+' $S6 "$1" "$2" $frag6_port
+}
+c0=$(srv6_count)
+send_frag6 dnl-01.kaspersky.com 3
+wait_for 3 test "$(srv6_count)" -ge $((c0 + 3))
+tap_ok $? "three Fragment headers, no daemon (bypass): all 3 reach the server"
+start_embargo --queue 0 --blocklist "$list" || { echo "Bail out! embargo did not start"; exit 1; }
+c0=$(srv6_count)
+send_frag6 dnl-01.kaspersky.com 3
+send_frag6 www.example.org 3
+sleep 1
+is "$c0" "$(srv6_count)" "three Fragment headers, error_verdict accept: none of the 6 reaches the server"
+s=$(usr1)
+is 6 "$(field engine ambiguous "$s")" "  counted as ambiguous"
+is 0 "$(field daemon errors "$s")" "  not counted as errors"
+is 0 "$(events 'e.get("event_type") == "match"')" "  no match event: nothing was read"
+for h in 1 2; do
+	c0=$(srv6_count)
+	send_frag6 www.example.org $h
+	wait_for 3 test "$(srv6_count)" -ge $((c0 + 3))
+	tap_ok $? "$h atomic Fragment header(s), another name: read and passed"
+	c0=$(srv6_count)
+	send_frag6 dnl-0$h.kaspersky.com $h
+	sleep 1
+	is "$c0" "$(srv6_count)" "$h atomic Fragment header(s), a blocked name: stopped"
+	is 1 "$(events "e.get('event_type') == 'match' and e.get('name') == 'dnl-0$h.kaspersky.com'")" \
+		"  one match event (one flow)"
+done
+is 6 "$(field engine ambiguous "$(usr1)")" "  no more counted as ambiguous"
 stop_embargo TERM
 
 # --------------------------------------------------- queue overflow counted

@@ -636,6 +636,65 @@ static void test_ip6_limits(void)
 	ip6_fix_len(&k);
 	rc = parse(&k, k.n, &ip, &off);
 	ok(rc == PARSE_OK && ip.proto == NH_UDP && ip.hdr_len == 64, "DstOpts, Routing, DstOpts");
+	ok(!ip.ambiguous, "a valid chain is not ambiguous");
+}
+
+/*
+ * Chains that break RFC 8200 §4.1 but that some receiver may still accept
+ * are flagged ambiguous (the engine drops them whatever error_verdict
+ * says); other malformed packets are not.
+ */
+static void test_ip6_ambiguous(void)
+{
+	struct ip_info ip;
+	struct pkt k;
+	size_t i, off;
+	enum parse_rc rc;
+
+	/* Two atomic Fragment headers: each alone would be a whole packet. */
+	ip6(&k, 0, IPPROTO_FRAGMENT);
+	ext(&k, IPPROTO_FRAGMENT, IPPROTO_FRAGMENT, 0, 0);
+	ext(&k, IPPROTO_FRAGMENT, NH_UDP, 0, 0);
+	fill(&k, 8, 0);
+	ip6_fix_len(&k);
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && ip.ambiguous, "two atomic Fragment headers: ambiguous");
+	/* A first fragment whose data starts with another Fragment header. */
+	ip6(&k, 0, IPPROTO_FRAGMENT);
+	ext(&k, IPPROTO_FRAGMENT, IPPROTO_DSTOPTS, 0, 1);
+	ext(&k, IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, 0, 0);
+	ext(&k, IPPROTO_FRAGMENT, NH_UDP, 0, 1);
+	fill(&k, 8, 0);
+	ip6_fix_len(&k);
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && ip.ambiguous, "Fragment, DstOpts, Fragment: ambiguous");
+	/* Hop-by-Hop out of place, and one header too many. */
+	ip6(&k, 0, IPPROTO_DSTOPTS);
+	ext(&k, IPPROTO_DSTOPTS, IPPROTO_HOPOPTS, 0, 0);
+	ext(&k, IPPROTO_HOPOPTS, NH_TCP, 0, 0);
+	tcp20(&k);
+	ip6_fix_len(&k);
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && ip.ambiguous, "HBH after DstOpts: ambiguous");
+	ip6(&k, 0, IPPROTO_DSTOPTS);
+	for (i = 0; i < 17; i++)
+		ext(&k, IPPROTO_DSTOPTS, i < 16 ? IPPROTO_DSTOPTS : NH_TCP, 0, 0);
+	tcp20(&k);
+	ip6_fix_len(&k);
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && ip.ambiguous, "17 extension headers: ambiguous");
+	/* Broken lengths are plain errors: no host reads those either. */
+	ip6(&k, 0, IPPROTO_DSTOPTS);
+	ext(&k, IPPROTO_DSTOPTS, NH_UDP, 4, 0);
+	set16(&k, 4, 16);
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && !ip.ambiguous, "header past Payload Length: not ambiguous");
+	ip6(&k, 0, NH_UDP);
+	fill(&k, 8, 0);
+	ip6_fix_len(&k);
+	k.b[0] = 0x50;
+	rc = parse(&k, k.n, &ip, &off);
+	ok(rc == PARSE_MALFORMED && !ip.ambiguous, "version 5: not ambiguous");
 }
 
 /*
@@ -793,6 +852,7 @@ int main(void)
 	test_ip6_stop();
 	test_ip6_frag();
 	test_ip6_limits();
+	test_ip6_ambiguous();
 	test_ip6_orders();
 	test_sweep();
 	return done_testing();

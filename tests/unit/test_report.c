@@ -303,6 +303,15 @@ static void test_report_merge(void)
 	report_print(merged, f, &st, 2, "clock");
 	fclose(f);
 	is_str(s1, s2, "merged per-file reports print as the report of both files");
+	ok(!strstr(s1, "dropped unread"), "nothing dropped unread: no such line");
+	free(s1);
+	st.ambiguous = 3;
+	st.fragments_dropped = 2;
+	f = open_memstream(&s1, &l1);
+	report_print(one, f, &st, 2, "clock");
+	fclose(f);
+	ok(strstr(s1, "dropped unread: 3 ambiguous (IPv6 header chains, nesting), 2 overlapping") != NULL,
+	   "packets dropped unread are reported");
 	ok(strstr(s2, "seen in dns, tls;") && strstr(s2, "4 packets in 4 flows"),
 	   "flows of different files are not confused");
 	free(s1);
