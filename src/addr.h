@@ -34,7 +34,13 @@ static inline int addr_cmp(const struct addr *x, const struct addr *y)
 	return memcmp(x->a, y->a, 16);
 }
 
-/* addr_format - text form into @buf (ADDR_STRLEN bytes); returns @buf. */
+/*
+ * addr_text - the text form of @a (inet_ntop's, "-" for no address) into
+ * @buf, which holds ADDR_STRLEN bytes; returns its length.
+ */
+size_t addr_text(const struct addr *a, char *buf);
+
+/* addr_format - addr_text into @buf of @size bytes (cut to fit); returns @buf. */
 char *addr_format(const struct addr *a, char *buf, size_t size);
 
 /* addr_parse - parse IPv4 dotted quad or IPv6 text.  Returns 0 or -EINVAL. */

@@ -22,14 +22,6 @@
 #include "util.h"
 
 /* The writer: every append checks the room left; len counts what is needed. */
-void event_buf_raw(struct event_buf *w, const char *s, size_t n)
-{
-	if (w->len < w->size) {
-		size_t room = w->size - w->len;
-		memcpy(w->buf + w->len, s, n < room ? n : room);
-	}
-	w->len += n;
-}
 
 static void jw_str(struct event_buf *w, const char *s)
 {
@@ -117,28 +109,16 @@ void event_buf_uint(struct event_buf *w, const char *key, uint64_t v)
 	event_buf_raw(w, p, (size_t)(num + sizeof(num) - p));
 }
 
-/* An address as JSON string text; IPv4 without inet_ntop. */
+/* An address as JSON string text (never needs escaping). */
 static void jw_kv_addr(struct event_buf *w, const char *key, const struct addr *a)
 {
-	char buf[ADDR_STRLEN];
+	char buf[ADDR_STRLEN + 2];
+	size_t n = addr_text(a, buf + 1);
 
-	if (a->af != AF_INET) {
-		jw_kv_str(w, key, addr_format(a, buf, sizeof(buf)));
-		return;
-	}
-	{
-		char *p = buf + sizeof(buf);
-
-		for (int i = 3; i >= 0; i--) {
-			p = utoa_back(a->a[i], p);
-			if (i)
-				*--p = '.';
-		}
-		event_buf_key(w, key);
-		event_buf_raw(w, "\"", 1);
-		event_buf_raw(w, p, (size_t)(buf + sizeof(buf) - p));
-		event_buf_raw(w, "\"", 1);
-	}
+	buf[0] = '"';
+	buf[n + 1] = '"';
+	event_buf_key(w, key);
+	event_buf_raw(w, buf, n + 2);
 }
 
 static void jw_kv_bool(struct event_buf *w, const char *key, bool v)

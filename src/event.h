@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
 #include "blocklist.h"
@@ -97,8 +98,15 @@ struct event_buf {
 void event_buf_open(struct event_buf *w);
 void event_buf_close(struct event_buf *w);
 
-/* event_buf_raw - append @n bytes as they are. */
-void event_buf_raw(struct event_buf *w, const char *s, size_t n);
+/* event_buf_raw - append @n bytes as they are (inline: most are a few bytes). */
+static inline void event_buf_raw(struct event_buf *w, const char *s, size_t n)
+{
+	if (w->len + n <= w->size)
+		memcpy(w->buf + w->len, s, n);
+	else if (w->len < w->size)
+		memcpy(w->buf + w->len, s, w->size - w->len);
+	w->len += n;
+}
 /* event_buf_str - append @n bytes as a JSON string (quoted, escaped as above). */
 void event_buf_str(struct event_buf *w, const char *s, size_t n);
 /*
