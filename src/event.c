@@ -28,22 +28,51 @@ static void jw_str(struct event_buf *w, const char *s)
 	event_buf_raw(w, s, strlen(s));
 }
 
+/*
+ * True when none of the 8 bytes of @v needs escaping: no byte below 0x20
+ * or from 0x80, no '"', no '\\'.  Each test is the classic "some byte
+ * less than n" word trick, exact as a yes/no answer for n <= 128.
+ */
+static inline bool word_plain(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+	uint64_t ctl = (v - ones * 0x20) & ~v;
+	uint64_t is_q = (q - ones) & ~q, is_b = (b - ones) & ~b;
+
+	return !((ctl | is_q | is_b | v) & high);
+}
+
+static inline bool byte_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void event_buf_str(struct event_buf *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	size_t i = 0, start = 0;
 
 	event_buf_raw(w, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c;
 		char esc[6];
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			run++;
+		if (i + 8 <= n) {
+			uint64_t v;
+
+			memcpy(&v, s + i, 8);
+			if (word_plain(v)) {
+				i += 8;
+				continue;
+			}
+		}
+		c = (unsigned char)s[i];
+		if (byte_plain(c)) {
+			i++;
 			continue;
 		}
-		event_buf_raw(w, s + i - run, run);
-		run = 0;
+		event_buf_raw(w, s + start, i - start);
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
@@ -54,8 +83,9 @@ void event_buf_str(struct event_buf *w, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			event_buf_raw(w, esc, 6);
 		}
+		start = ++i;
 	}
-	event_buf_raw(w, s + n - run, run);
+	event_buf_raw(w, s + start, n - start);
 	event_buf_raw(w, "\"", 1);
 }
 
@@ -101,33 +131,31 @@ static char *utoa_back(uint64_t v, char *end)
  * IPv4 addresses and times are formatted by hand rather than through
  * printf, which cost more than the whole packet path.
  */
-void event_buf_uint(struct event_buf *w, const char *key, uint64_t v)
+static void jw_uint(struct event_buf *w, uint64_t v)
 {
 	char num[24], *p = utoa_back(v, num + sizeof(num));
 
-	event_buf_key(w, key);
 	event_buf_raw(w, p, (size_t)(num + sizeof(num) - p));
 }
 
+void event_buf_uint(struct event_buf *w, const char *key, uint64_t v)
+{
+	event_buf_key(w, key);
+	jw_uint(w, v);
+}
+
 /* An address as JSON string text (never needs escaping). */
-static void jw_kv_addr(struct event_buf *w, const char *key, const struct addr *a)
+static void jw_addr(struct event_buf *w, const struct addr *a)
 {
 	char buf[ADDR_STRLEN + 2];
 	size_t n = addr_text(a, buf + 1);
 
 	buf[0] = '"';
 	buf[n + 1] = '"';
-	event_buf_key(w, key);
 	event_buf_raw(w, buf, n + 2);
 }
 
-static void jw_kv_bool(struct event_buf *w, const char *key, bool v)
-{
-	event_buf_key(w, key);
-	jw_str(w, v ? "true" : "false");
-}
-
-void event_buf_time(struct event_buf *w, const char *key, int64_t us)
+static void jw_time(struct event_buf *w, int64_t us)
 {
 	/* The date and time part changes once a second: keep the last one. */
 	static __thread int64_t cached_sec = INT64_MIN;
@@ -155,11 +183,16 @@ void event_buf_time(struct event_buf *w, const char *key, int64_t us)
 		frac /= 10;
 	}
 	f[7] = 'Z';
-	event_buf_key(w, key);
 	event_buf_raw(w, "\"", 1);
 	event_buf_raw(w, cached, cached_len);
 	event_buf_raw(w, f, 8);
 	event_buf_raw(w, "\"", 1);
+}
+
+void event_buf_time(struct event_buf *w, const char *key, int64_t us)
+{
+	event_buf_key(w, key);
+	jw_time(w, us);
 }
 
 size_t event_buf_end(struct event_buf *w)
@@ -200,40 +233,80 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
+/*
+ * Keys and values the program itself spells: written as they are, without
+ * the escaping scan.  JW_KEY builds ,"key": at compile time.
+ */
+static inline void jw_key_lit(struct event_buf *w, const char *lit, size_t n)
+{
+	if (w->more)
+		event_buf_raw(w, lit, n);
+	else
+		event_buf_raw(w, lit + 1, n - 1);
+	w->more = true;
+}
+#define JW_KEY(w, k) jw_key_lit((w), ",\"" k "\":", sizeof(",\"" k "\":") - 1)
+
+static void jw_word(struct event_buf *w, const char *s)
+{
+	event_buf_raw(w, "\"", 1);
+	jw_str(w, s);
+	event_buf_raw(w, "\"", 1);
+}
+
 size_t event_format_json(const struct event *ev, char *buf, size_t size)
 {
 	struct event_buf w = { .buf = buf, .size = size, .len = 0 };
 
 	event_buf_open(&w);
-	event_buf_time(&w, "timestamp", ev->ts_us);
-	jw_kv_str(&w, "event_type", ev->type == EV_MATCH ? "match" : "name");
-	jw_kv_addr(&w, "src_ip", &ev->src);
-	event_buf_uint(&w, "src_port", ev->sport);
-	jw_kv_addr(&w, "dest_ip", &ev->dst);
-	event_buf_uint(&w, "dest_port", ev->dport);
-	jw_kv_str(&w, "proto", proto_name(ev->proto));
-	jw_kv_str(&w, "app_proto", app_proto_name(ev->app));
+	JW_KEY(&w, "timestamp");
+	jw_time(&w, ev->ts_us);
+	JW_KEY(&w, "event_type");
+	jw_word(&w, ev->type == EV_MATCH ? "match" : "name");
+	JW_KEY(&w, "src_ip");
+	jw_addr(&w, &ev->src);
+	JW_KEY(&w, "src_port");
+	jw_uint(&w, ev->sport);
+	JW_KEY(&w, "dest_ip");
+	jw_addr(&w, &ev->dst);
+	JW_KEY(&w, "dest_port");
+	jw_uint(&w, ev->dport);
+	JW_KEY(&w, "proto");
+	jw_word(&w, proto_name(ev->proto));
+	JW_KEY(&w, "app_proto");
+	jw_word(&w, app_proto_name(ev->app));
 	if (ev->name) {
-		event_buf_key(&w, "name");
+		JW_KEY(&w, "name");
 		event_buf_str(&w, ev->name, ev->name_len);
 	}
-	if (ev->dns != DNS_NONE)
-		jw_kv_str(&w, "dns_type", ev->dns == DNS_QUERY ? "query" : "answer");
-	if (ev->ech)
-		jw_kv_bool(&w, "ech", true);
+	if (ev->dns != DNS_NONE) {
+		JW_KEY(&w, "dns_type");
+		jw_word(&w, ev->dns == DNS_QUERY ? "query" : "answer");
+	}
+	if (ev->ech) {
+		JW_KEY(&w, "ech");
+		jw_str(&w, "true");
+	}
 	if (ev->type == EV_MATCH && ev->rule) {
-		jw_kv_str(&w, "rule", ev->rule->text);
-		jw_kv_str(&w, "list", ev->rule->section->list);
-		jw_kv_str(&w, "category", ev->rule->section->category);
-		jw_kv_str(&w, "action", action_name(ev->decision.action));
-		jw_kv_bool(&w, "enforced", ev->decision.enforced);
+		JW_KEY(&w, "rule");
+		event_buf_str(&w, ev->rule->text, strlen(ev->rule->text));
+		JW_KEY(&w, "list");
+		event_buf_str(&w, ev->rule->section->list, strlen(ev->rule->section->list));
+		JW_KEY(&w, "category");
+		event_buf_str(&w, ev->rule->section->category,
+			      strlen(ev->rule->section->category));
+		JW_KEY(&w, "action");
+		jw_word(&w, action_name(ev->decision.action));
+		JW_KEY(&w, "enforced");
+		jw_str(&w, ev->decision.enforced ? "true" : "false");
 	}
 	if (ev->learned_from)
 		jw_kv_str(&w, "learned_from", ev->learned_from);
 	if (ev->type == EV_NAME && ev->allowed_by)
 		jw_kv_str(&w, "allowed_by", ev->allowed_by->text);
 	if (ev->eve) {
-		event_buf_uint(&w, "flow_id", ev->flow_id);
+		JW_KEY(&w, "flow_id");
+		jw_uint(&w, ev->flow_id);
 		if (ev->pcap_filename)
 			jw_kv_str(&w, "pcap_filename", ev->pcap_filename);
 	}

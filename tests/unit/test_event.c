@@ -2,6 +2,8 @@
 /* test_event.c - JSON event format: key order, escaping, bounded writer. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -15,6 +17,73 @@ static struct addr ip(const char *s)
 
 	addr_parse(s, &a);
 	return a;
+}
+
+/* The escaping event_buf_str must do, one byte at a time (RFC 8259 §7). */
+static size_t ref_escape(const unsigned char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	out[o++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			o += (size_t)sprintf(out + o, "\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] >= 0x80)
+			o += (size_t)sprintf(out + o, "\\u%04x", s[i]);
+		else
+			out[o++] = (char)s[i];
+	}
+	out[o++] = '"';
+	return o;
+}
+
+/*
+ * event_buf_str tests 8 bytes at a time: random strings over alphabets
+ * weighted to each special byte, at every length and alignment, against
+ * the byte-at-a-time escaping; and each byte value alone at each position
+ * of a word.
+ */
+static void test_escape_words(void)
+{
+	static const unsigned char special[] = { 0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xff,
+						 '!', '#', '[', ']', 0x21, 0x5b, 0x5d, 'a' };
+	uint64_t r = 0x243f6a8885a308d3ULL;
+	unsigned bad = 0, n = 0;
+	unsigned char src[80];
+	char want[80 * 6 + 2], got[80 * 6 + 2];
+
+	for (unsigned round = 0; round < 20000; round++) {
+		size_t len = round % 41, off = round % 8, wl;
+		struct event_buf w = { .buf = got, .size = sizeof(got) };
+
+		for (size_t i = 0; i < len; i++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			src[off + i] = (r >> 60) < 12 ? (unsigned char)('a' + (r >> 32) % 26)
+						      : special[(r >> 40) % ARRAY_SIZE(special)];
+		}
+		wl = ref_escape(src + off, len, want);
+		event_buf_str(&w, (const char *)src + off, len);
+		n++;
+		if (w.len != wl || memcmp(want, got, wl) != 0)
+			bad++;
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		for (size_t pos = 0; pos < 16; pos++) {
+			struct event_buf w = { .buf = got, .size = sizeof(got) };
+			size_t wl;
+
+			memset(src, 'x', 16);
+			src[pos] = (unsigned char)c;
+			wl = ref_escape(src, 16, want);
+			event_buf_str(&w, (const char *)src, 16);
+			n++;
+			if (w.len != wl || memcmp(want, got, wl) != 0)
+				bad++;
+		}
+	}
+	is_int(0, bad, "%u strings escaped as byte-by-byte escaping does", n);
 }
 
 int main(void)
@@ -236,5 +305,6 @@ int main(void)
 			       "%d levels of nesting", depth);
 		}
 	}
+	test_escape_words();
 	return done_testing();
 }
