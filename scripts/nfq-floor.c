@@ -17,9 +17,12 @@
  *     sent as soon as recv(MSG_DONTWAIT) would block, at most 256 packets
  *     per wake-up of poll(2).
  *
- * Usage: nfq-floor [-n] [QUEUE]   (default queue 0; needs CAP_NET_ADMIN)
+ * Usage: nfq-floor [-n] [-b US] [QUEUE]   (default queue 0; needs CAP_NET_ADMIN)
  *   -n  no fail-open: what overflows the queue is dropped, not accepted
  *       (embargo run --no-fail-open), so every packet that passes was seen
+ *   -b  busy-poll: after each wake-up keep reading (MSG_DONTWAIT) until US
+ *       microseconds pass without a packet, then sleep in poll(2) again;
+ *       an experiment for the DNS round trip (scripts/bench), not a default
  * Writes "nfq-floor: ready" to stderr once bound, runs until SIGINT or
  * SIGTERM, then writes its counters to stderr and exits 0.
  */
@@ -33,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
@@ -62,6 +66,16 @@ struct floor {
 };
 
 static volatile sig_atomic_t stop;
+static long busy_us;		/* -b: keep reading this long after the last packet */
+
+/* CLOCK_MONOTONIC in microseconds, for the busy-poll window. */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void on_signal(int sig)
 {
@@ -215,9 +229,11 @@ int main(int argc, char **argv)
 	int a = 1;
 
 	f.fail_open = true;
-	if (a < argc && strcmp(argv[a], "-n") == 0) {
-		f.fail_open = false;
-		a++;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "-n") == 0)
+			f.fail_open = false;
+		else if (strcmp(argv[a], "-b") == 0 && a + 1 < argc)
+			busy_us = atol(argv[++a]);
 	}
 	f.queue = a < argc ? (uint16_t)atoi(argv[a]) : 0;
 	f.in_size = COPY_RANGE + (size_t)MNL_SOCKET_BUFFER_SIZE / 2;
@@ -252,6 +268,18 @@ int main(int argc, char **argv)
 		}
 		if ((pfd.revents & POLLIN) && dispatch(&f) < 0)
 			break;
+		if (busy_us > 0 && (pfd.revents & POLLIN)) {
+			int64_t last = mono_us();
+			uint64_t before;
+
+			while (!stop && mono_us() - last < busy_us) {
+				before = f.packets;
+				if (dispatch(&f) < 0)
+					break;
+				if (f.packets != before)
+					last = mono_us();
+			}
+		}
 	}
 	dispatch(&f);
 	fprintf(stderr, "nfq-floor: packets %llu verdict_msgs %llu sends %llu enobufs %llu\n",
