@@ -110,6 +110,8 @@ struct domain_set {
 	uint16_t *tags;
 	uint32_t *offs;
 	uint32_t n_slots;
+	uint64_t *path;		/* in @table too: the suffix filter (below) */
+	uint32_t path_mask;	/* its size in bits, minus one */
 	bool finished;
 
 	size_t entries, by_kind[3], duplicates, text_bytes;
@@ -204,11 +206,24 @@ static inline uint64_t fold_label(uint64_t h, const char *p, size_t n)
 }
 
 /*
- * The last '.' in the first @n bytes of @p, or NULL.  A plain loop: labels
- * are short, and memrchr's setup costs more than it saves on them.
+ * The last '.' in the first @n bytes of @p, or NULL.  Eight bytes a step
+ * while they hold no dot (the "has a zero byte" word test on the bytes
+ * XOR '.', which never misses one), then byte by byte; memrchr's setup
+ * costs more than it saves on labels this short.
  */
 static inline const char *last_dot(const char *p, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+
+	while (n >= 8) {
+		uint64_t x;
+
+		memcpy(&x, p + n - 8, 8);
+		x ^= ones * '.';
+		if ((x - ones) & ~x & high)
+			break;
+		n -= 8;
+	}
 	while (n--) {
 		if (p[n] == '.')
 			return p + n;
@@ -229,6 +244,58 @@ static uint64_t key_hash(const char *k, size_t len)
 		len = l;
 	}
 	return mix64(fold_label(h, k, len));
+}
+
+
+/*
+ * The suffix filter: a two-bit-per-key Bloom filter of every suffix of
+ * every entry (com, kaspersky.com and upd.kaspersky.com for the entry
+ * upd.kaspersky.com), by the same hash a look-up computes per suffix.  A
+ * look-up walks a name's suffixes from its last label and stops at the
+ * first one the filter has never seen: no entry can end with it, so no
+ * longer suffix can be an entry either.  Most names leave after a label or
+ * two instead of probing the table once per label.  Bits 14 and up of the
+ * hash: the low 14 are the slot tag.
+ */
+static inline void path_bits(const struct domain_set *s, uint64_t h, uint32_t *a, uint32_t *b)
+{
+	*a = (uint32_t)(h >> 14) & s->path_mask;
+	*b = (uint32_t)(h >> 38) & s->path_mask;
+}
+
+static inline bool path_has(const struct domain_set *s, uint64_t h)
+{
+	uint32_t a, b;
+
+	path_bits(s, h, &a, &b);
+	return (s->path[a / 64] >> (a % 64) & 1) && (s->path[b / 64] >> (b % 64) & 1);
+}
+
+static inline void path_set(struct domain_set *s, uint64_t h)
+{
+	uint32_t a, b;
+
+	path_bits(s, h, &a, &b);
+	s->path[a / 64] |= UINT64_C(1) << (a % 64);
+	s->path[b / 64] |= UINT64_C(1) << (b % 64);
+}
+
+/* key_hash, and every suffix of the key into the suffix filter. */
+static uint64_t key_hash_path(struct domain_set *s, const char *k, size_t len)
+{
+	uint64_t h = DS_SEED;
+	const char *dot;
+
+	while ((dot = last_dot(k, len))) {
+		size_t l = (size_t)(dot - k);
+
+		h = fold_label(h, dot + 1, len - l - 1);
+		path_set(s, mix64(h));
+		len = l;
+	}
+	h = mix64(fold_label(h, k, len));
+	path_set(s, h);
+	return h;
 }
 
 /* Home slot: Lemire's multiply-shift maps the high half onto [0, n). */
@@ -657,7 +724,7 @@ int domain_set_finish(struct domain_set *s)
 		uint64_t h;
 		char name[NAME_MAX_TEXT];
 	} *ring;
-	size_t n, off = 0, k = 0;
+	size_t n, off = 0, k = 0, pbits, path_off;
 	struct ds_rec r;
 
 	if (s->finished)
@@ -668,9 +735,14 @@ int domain_set_finish(struct domain_set *s)
 		n = 8;
 	if (n > UINT32_MAX)
 		return -ENOMEM;
+	/* The suffix filter: 16 bits a record (most suffixes are shared). */
+	pbits = 4096;
+	while (pbits < s->records * 16 && pbits < (UINT64_C(1) << 32))
+		pbits *= 2;
+	path_off = (n * (sizeof(*s->tags) + sizeof(*s->offs)) + 7) & ~(size_t)7;
 	s->n_chunks = (s->len >> DS_CHUNK_SHIFT) + 1;
 	s->chunk_mark = malloc(s->n_chunks * sizeof(*s->chunk_mark));
-	s->table_bytes = page_round(n * (sizeof(*s->tags) + sizeof(*s->offs)));
+	s->table_bytes = page_round(path_off + pbits / 8);
 	s->table = map(s->table_bytes);
 	ring = malloc(DS_AHEAD * sizeof(*ring));
 	if (!s->chunk_mark || !s->table || !ring) {
@@ -686,6 +758,8 @@ int domain_set_finish(struct domain_set *s)
 	s->offs = s->table;
 	s->tags = (uint16_t *)(s->offs + n);
 	s->n_slots = (uint32_t)n;
+	s->path = (uint64_t *)((char *)s->table + path_off);
+	s->path_mask = (uint32_t)(pbits - 1);
 	/* The first marker starts at offset 0, so every boundary has one in force. */
 	for (size_t c = 0, m = 0; c < s->n_chunks; c++) {
 		while (m + 1 < s->n_marks && s->marks[m + 1].off <= c << DS_CHUNK_SHIFT)
@@ -702,7 +776,7 @@ int domain_set_finish(struct domain_set *s)
 			insert(s, ring[j].off, ring[j].name, ring[j].len, ring[j].h);
 		rec_decode(s, (uint32_t)off, &r);
 		klen = rec_name(&r, ring[j].name);
-		h = key_hash(ring[j].name, klen);
+		h = key_hash_path(s, ring[j].name, klen);
 		__builtin_prefetch(&s->tags[home_slot(h, s->n_slots)], 1);
 		ring[j].off = (uint32_t)off;
 		ring[j].len = (uint16_t)klen;
@@ -790,11 +864,16 @@ bool domain_set_match(const struct domain_set *s, const char *name, size_t len,
 	ps[n++] = 0;
 
 	/*
-	 * Each probe is a likely cache miss in a table of megabytes: finish
-	 * the hashes and start every load first, so the misses overlap.
+	 * Only the suffixes the filter knows, from the last label on, can be
+	 * entries.  Each probe is a likely cache miss in a table of
+	 * megabytes: start every load first, so the misses overlap.
 	 */
 	for (unsigned j = 0; j < n; j++) {
 		hs[j] = mix64(hs[j]);
+		if (!path_has(s, hs[j])) {
+			n = j;
+			break;
+		}
 		__builtin_prefetch(&s->tags[home_slot(hs[j], s->n_slots)]);
 	}
 

@@ -384,36 +384,50 @@ static const struct ref *ref_find(const struct ref *r, size_t n, const char *nam
 	return lo < n && strcmp(r[lo].name, name) == 0 && r[lo].kind == kind ? &r[lo] : NULL;
 }
 
-/* Names from few short labels, so that suffixes are shared a lot. */
-static void rnd_name(char *buf, size_t size)
+/*
+ * Names from few short labels, so that suffixes are shared a lot; or
+ * (@sparse) from labels of 1 to 3 letters out of six, so that a small set
+ * leaves most suffixes unseen and the suffix filter turns most look-ups
+ * away early.
+ */
+static void rnd_name(char *buf, size_t size, bool sparse)
 {
 	static const char *const lab[] = { "a", "b", "ab", "ba", "com", "net", "x-y", "k_1" };
 	unsigned n = 1 + (unsigned)(rnd() % 5);
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		char l[4] = "";
+
+		if (sparse) {
+			unsigned ll = 1 + (unsigned)(rnd() % 3);
+
+			for (unsigned c = 0; c < ll; c++)
+				l[c] = (char)('a' + rnd() % 6);
+			l[ll] = '\0';
+		}
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "." : "",
-					lab[rnd() % ARRAY_SIZE(lab)]);
+					sparse ? l : lab[rnd() % ARRAY_SIZE(lab)]);
+	}
 }
 
-static void test_random(void)
+static void test_random(int N, int Q, bool sparse)
 {
-	enum { N = 4000, Q = 30000 };
-	struct ref *refs = calloc(N, sizeof(*refs));
+	struct ref *refs = calloc((size_t)N, sizeof(*refs));
 	struct domain_set *s = domain_set_new();
 	size_t bad = 0;
 
-	for (uint32_t i = 0; i < N; i++) {
-		rnd_name(refs[i].name, sizeof(refs[i].name));
+	for (uint32_t i = 0; i < (uint32_t)N; i++) {
+		rnd_name(refs[i].name, sizeof(refs[i].name), sparse);
 		refs[i].kind = (enum ds_kind)(rnd() % 3);
 		refs[i].idx = i;
 		if (add(s, refs[i].kind, refs[i].name, i, i + 1) < 0)
 			bad++;
 	}
-	is_int(0, bad, "random: %d adds", N);
+	is_int(0, bad, "random%s: %d adds", sparse ? " sparse" : "", N);
 	domain_set_finish(s);
-	qsort(refs, N, sizeof(*refs), ref_cmp);
+	qsort(refs, (size_t)N, sizeof(*refs), ref_cmp);
 
 	for (int q = 0; q < Q; q++) {
 		char name[64];
@@ -423,7 +437,15 @@ static void test_random(void)
 		size_t len, pos;
 		bool got;
 
-		rnd_name(name, sizeof(name));
+		rnd_name(name, sizeof(name), sparse);
+		/* Half the sparse look-ups end with an entry: they must be found. */
+		if (sparse && q % 2) {
+			char tail[64];
+
+			snprintf(tail, sizeof(tail), "%.20s.%.40s", name,
+				 refs[rnd() % (unsigned)N].name);
+			memcpy(name, tail, sizeof(name));
+		}
 		len = strlen(name);
 		/* Oracle: every label boundary, longest first, kinds by precedence. */
 		for (pos = 0; pos < len && !want; pos++) {
@@ -432,11 +454,11 @@ static void test_random(void)
 			if (pos && name[pos - 1] != '.')
 				continue;
 			if (pos == 0)
-				want = ref_find(refs, N, suf, DS_EXACT);
+				want = ref_find(refs, (size_t)N, suf, DS_EXACT);
 			else
-				want = ref_find(refs, N, suf, DS_SUBDOMAINS);
+				want = ref_find(refs, (size_t)N, suf, DS_SUBDOMAINS);
 			if (!want)
-				want = ref_find(refs, N, suf, DS_SUFFIX);
+				want = ref_find(refs, (size_t)N, suf, DS_SUFFIX);
 		}
 		got = domain_set_match(s, name, len, &h);
 		if (got)
@@ -451,7 +473,7 @@ static void test_random(void)
 				     got ? e.text : "none", got ? e.tag : 0, want->name, want->idx);
 		}
 	}
-	is_int(0, bad, "random: %d look-ups agree with the oracle", Q);
+	is_int(0, bad, "random%s: %d look-ups agree with the oracle", sparse ? " sparse" : "", Q);
 	domain_set_free(s);
 	free(refs);
 }
@@ -640,7 +662,8 @@ int main(void)
 	test_kinds();
 	test_entry();
 	test_limits();
-	test_random();
+	test_random(4000, 30000, false);
+	test_random(200, 30000, true);
 	test_packing();
 	test_find_next();
 	return done_testing();
