@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * quic_crypto.c - HKDF (SHA-256), AES-128-GCM and AES-128-ECB for QUIC
- * Initial packet protection (RFC 9001 §5), on OpenSSL 3 EVP providers.
+ * Initial packet protection (RFC 9001 §5).
  *
- * The only file that includes libcrypto.  Each thread lazily fetches the
- * algorithms and creates one context per primitive, then reuses them: a
- * context is re-keyed only when the key changes (the caller caches one key
- * set per connection, so consecutive packets of a flow skip the AES key
- * schedule and the GHASH key computation) and otherwise only gets a new IV.
+ * The only file that includes libcrypto, for AES through OpenSSL 3 EVP.
+ * Each thread lazily fetches the ciphers and creates one context per
+ * primitive, then reuses them: a context is re-keyed only when the key
+ * changes (the caller caches one key set per connection, so consecutive
+ * packets of a flow skip the AES key schedule and the GHASH key
+ * computation) and otherwise only gets a new IV.
+ *
+ * HKDF is done here, HMAC (RFC 2104) over OpenSSL's SHA-256: a new
+ * connection needs one extract and four expands of a few bytes each, about
+ * 20 SHA-256 blocks, and EVP_KDF's provider dispatch and parameter handling
+ * cost more than the hashing.  Checked against the HMAC vectors of RFC 4231
+ * and the HKDF vectors of RFC 5869 and RFC 9001.
  * Nothing here ever sees packet structure; parse_quic.c hands in views.
  */
 #include <errno.h>
@@ -15,10 +22,10 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
+/* For SHA256_*: see below. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include "quic_crypto.h"
 
@@ -31,7 +38,6 @@ struct qc_cipher {
 };
 
 struct qc_state {
-	EVP_KDF_CTX *kdf;		/* HKDF, digest fixed to SHA-256 */
 	struct qc_cipher gcm;		/* AES-128-GCM, decrypt direction */
 	struct qc_cipher ecb;		/* AES-128-ECB, encrypt, no padding */
 };
@@ -39,55 +45,95 @@ struct qc_state {
 /* Per thread, so engines running on several queue threads never share. */
 static _Thread_local struct qc_state qc;
 
-static EVP_KDF_CTX *kdf_ctx(void)
-{
-	OSSL_PARAM params[2];
-	EVP_KDF *kdf;
+/* ---- SHA-256 ------------------------------------------------------------ */
 
-	if (qc.kdf)
-		return qc.kdf;
-	kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
-	if (!kdf)
-		return NULL;
-	qc.kdf = EVP_KDF_CTX_new(kdf);
-	EVP_KDF_free(kdf);		/* the context holds its own reference */
-	if (!qc.kdf)
-		return NULL;
-	/* Fetch SHA-256 once here instead of on every derivation. */
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_CTX_set_params(qc.kdf, params) != 1) {
-		EVP_KDF_CTX_free(qc.kdf);
-		qc.kdf = NULL;
-	}
-	return qc.kdf;
+/*
+ * OpenSSL's SHA256_* calls, deprecated in 3.0 in favour of EVP_Digest*:
+ * their context is a plain struct, so HMAC's keyed pads are computed once
+ * and then copied by assignment, where an EVP_MD_CTX copy allocates; and
+ * they run OpenSSL's assembler block function (SHA extensions, AVX2).
+ */
+enum { SHA_BLOCK = SHA256_CBLOCK, SHA_LEN = SHA256_DIGEST_LENGTH };
+
+struct sha256 {
+	SHA256_CTX c;
+};
+
+static void sha_init(struct sha256 *s)
+{
+	SHA256_Init(&s->c);
 }
+
+static void sha_update(struct sha256 *s, const uint8_t *p, size_t len)
+{
+	SHA256_Update(&s->c, p, len);
+}
+
+static void sha_final(struct sha256 *s, uint8_t out[SHA_LEN])
+{
+	SHA256_Final(out, &s->c);
+}
+
+/* ---- HMAC-SHA-256, RFC 2104 --------------------------------------------- */
+
+/* The hash states after the keyed inner and outer pads: one key, many MACs. */
+struct hmac_key {
+	struct sha256 inner, outer;
+};
+
+static void hmac_key_init(struct hmac_key *k, const uint8_t *key, size_t len)
+{
+	uint8_t pad[SHA_BLOCK], kh[SHA_LEN];
+
+	if (len > SHA_BLOCK) {
+		struct sha256 s;
+
+		sha_init(&s);
+		sha_update(&s, key, len);
+		sha_final(&s, kh);
+		key = kh;
+		len = SHA_LEN;
+	}
+	memset(pad, 0x36, sizeof(pad));
+	for (size_t i = 0; i < len; i++)
+		pad[i] ^= key[i];
+	sha_init(&k->inner);
+	sha_update(&k->inner, pad, SHA_BLOCK);
+	for (size_t i = 0; i < SHA_BLOCK; i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	sha_init(&k->outer);
+	sha_update(&k->outer, pad, SHA_BLOCK);
+}
+
+/* HMAC(key, a || b || c) for up to three pieces (NULL pieces are skipped). */
+static void hmac(const struct hmac_key *k, const uint8_t *a, size_t alen, const uint8_t *b,
+		 size_t blen, const uint8_t *c, size_t clen, uint8_t out[SHA_LEN])
+{
+	struct sha256 s = k->inner;
+	uint8_t ih[SHA_LEN];
+
+	if (alen)
+		sha_update(&s, a, alen);
+	if (blen)
+		sha_update(&s, b, blen);
+	if (clen)
+		sha_update(&s, c, clen);
+	sha_final(&s, ih);
+	s = k->outer;
+	sha_update(&s, ih, SHA_LEN);
+	sha_final(&s, out);
+}
+
+/* ---- HKDF, RFC 5869 ----------------------------------------------------- */
 
 int quic_crypto_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
 			size_t ikm_len, uint8_t prk[QUIC_SECRET_LEN])
 {
-	static const uint8_t empty[1];
-	int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-	EVP_KDF_CTX *ctx = kdf_ctx();
-	OSSL_PARAM params[4];
+	struct hmac_key k;
 
-	if (!ctx)
-		return -ENOMEM;
-	/*
-	 * A zero-length Connection ID is a valid (if unusual) input keying
-	 * material; give OpenSSL a non-NULL pointer for it.
-	 */
-	if (!ikm || ikm_len == 0) {
-		ikm = empty;
-		ikm_len = 0;
-	}
-	params[0] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikm_len);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-						      salt_len);
-	params[3] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, prk, QUIC_SECRET_LEN, params) != 1)
-		return -EIO;
+	/* §2.2: PRK = HMAC-Hash(salt, IKM); an empty IKM is valid. */
+	hmac_key_init(&k, salt, salt_len);
+	hmac(&k, ikm, ikm ? ikm_len : 0, NULL, 0, NULL, 0, prk);
 	return 0;
 }
 
@@ -102,17 +148,18 @@ int quic_crypto_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ikm
  *
  *   HKDF-Expand-Label(Secret, Label, Context, Length) =
  *       HKDF-Expand(Secret, HkdfLabel, Length)
+ *
+ * HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) || info || i).
  */
 int quic_crypto_expand_label(const uint8_t secret[QUIC_SECRET_LEN], const char *label,
 			     uint8_t *out, size_t out_len)
 {
 	static const char prefix[] = "tls13 ";
 	const size_t plen = sizeof(prefix) - 1;
-	int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-	uint8_t info[2 + 1 + 255 + 1];
-	OSSL_PARAM params[4];
-	EVP_KDF_CTX *ctx;
-	size_t llen, n = 0;
+	uint8_t info[2 + 1 + 255 + 1], t[SHA_LEN] = { 0 };
+	struct hmac_key k;
+	size_t llen, n = 0, done = 0;
+	uint8_t i = 1;
 
 	llen = label ? strlen(label) : 0;
 	if (llen == 0 || llen > 255 - plen || out_len == 0 || out_len > 255)
@@ -126,16 +173,15 @@ int quic_crypto_expand_label(const uint8_t secret[QUIC_SECRET_LEN], const char *
 	n += llen;
 	info[n++] = 0;			/* empty context */
 
-	ctx = kdf_ctx();
-	if (!ctx)
-		return -ENOMEM;
-	params[0] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret,
-						      QUIC_SECRET_LEN);
-	params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n);
-	params[3] = OSSL_PARAM_construct_end();
-	if (EVP_KDF_derive(ctx, out, out_len, params) != 1)
-		return -EIO;
+	hmac_key_init(&k, secret, QUIC_SECRET_LEN);
+	while (done < out_len) {
+		size_t take = out_len - done < SHA_LEN ? out_len - done : SHA_LEN;
+
+		hmac(&k, t, i > 1 ? SHA_LEN : 0, info, n, &i, 1, t);
+		memcpy(out + done, t, take);
+		done += take;
+		i++;
+	}
 	return 0;
 }
 
@@ -313,8 +359,6 @@ static void cipher_free(struct qc_cipher *c)
 
 void quic_crypto_thread_cleanup(void)
 {
-	EVP_KDF_CTX_free(qc.kdf);
-	qc.kdf = NULL;
 	cipher_free(&qc.gcm);
 	cipher_free(&qc.ecb);
 }

@@ -9,11 +9,12 @@
  * this header exposes none of its types.  Version knowledge (salts, label
  * prefixes) lives in parse_quic.c.
  *
- * Cost model: every thread keeps one lazily created KDF, GCM and ECB
- * context and reuses it for every call, so the per-packet path (mask +
- * open) allocates nothing after the first packet of a thread.  A key
- * schedule is redone only when the key differs from the previous call's.
- * The HKDF calls run once per connection (the caller caches the keys).
+ * Cost model: every thread keeps one lazily created GCM and ECB context
+ * and reuses it for every call, so the per-packet path (mask + open)
+ * allocates nothing after the first packet of a thread.  A key schedule
+ * is redone only when the key differs from the previous call's.  HKDF
+ * allocates nothing; its calls run once per connection (the caller caches
+ * the keys), under a microsecond for the five of them.
  * quic_crypto_thread_cleanup() frees the calling thread's contexts.
  *
  * All functions return 0 or a negative errno and never set errno:

@@ -20,6 +20,7 @@
 
 #include "parse_quic.h"
 #include "quic_crypto.h"
+#include "util.h"
 #include "../tap.h"
 
 #define V1 0x00000001u
@@ -140,7 +141,7 @@ static size_t unhex(const char *s, uint8_t *out, size_t max)
 
 static bool eq_hex(const uint8_t *got, size_t n, const char *want)
 {
-	uint8_t w[64];
+	uint8_t w[128];
 
 	return unhex(want, w, sizeof(w)) == n && memcmp(got, w, n) == 0;
 }
@@ -382,6 +383,77 @@ static void test_keys(void)
 	is_int(-EINVAL, quic_crypto_expand_label(client, "", out, 16), "empty label refused");
 	is_int(-EINVAL, quic_crypto_expand_label(client, "quic key", out, 0), "0-byte output refused");
 	is_int(-EINVAL, quic_crypto_expand_label(client, "quic key", out, 256), "256-byte output refused");
+}
+
+/*
+ * HKDF-Extract is HMAC-SHA-256(salt, IKM): the HMAC vectors of RFC 4231
+ * (keys shorter and longer than a block), RFC 5869 case 1, and messages
+ * whose length puts SHA-256's padding at each edge of a block (expected
+ * values from an independent HMAC implementation).  HKDF-Expand-Label
+ * longer than one hash output (several T(i) blocks).
+ */
+static void test_hmac_vectors(void)
+{
+	static const struct {
+		const char *key, *data, *mac, *what;
+	} t[] = {
+		{ "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+		  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", "RFC 4231 1" },
+		{ "4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+		  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", "RFC 4231 2" },
+		{ "000102030405060708090a0b0c", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
+		  "077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5", "RFC 5869 1 PRK" },
+	};
+	static const struct {
+		size_t len;
+		const char *mac;
+	} pad[] = {
+		{ 0, "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0" },
+		{ 1, "8a8dfb9656dccf21b7ea526911243b7568f432815f1cd43a42771f2db4aaa525" },
+		{ 55, "184f2350243b4544f8c03be7fd00c38c253fc15945782e1c9ce6ae1550432962" },
+		{ 56, "0a814646334e98a5ee5ffd0b6f6e6bf7f2eeaf5891fb2a7af1c46473112aa485" },
+		{ 63, "51157f62bc69896d0173c4ab4e4a51a688994ec24af36912ad253d76e102a62e" },
+		{ 64, "77298671dcc454ab064458f15c32bb37d918430e30d5b27273f282cd4fecc142" },
+		{ 65, "d69e07b02169b25384a31b67b1b5340308b68c92ec087b85da5894113a9c62f4" },
+		{ 119, "73bf5f06422cde2720cd4463aef050107173bd77a76ccfbe1c592ca6f28663bb" },
+		{ 120, "f7b6cfdd43f790bdb087469629d3204c60acd97306f0255973a29755f0faa4b0" },
+		{ 128, "7dfe3f90ca9d75b27f86da465c18911474a7ca63156b2e7aca2de2571a11d5c6" },
+		{ 200, "4d3afc0460335979f6b8f33c08399a576f706e0ba403872b2c949cb1eb0ee142" },
+	};
+	static const char long_msg[] = "This is a test using a larger than block-size key and a "
+				       "larger than block-size data. The key needs to be hashed "
+				       "before being used by the HMAC algorithm.";
+	static const char long_key_msg[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+	uint8_t key[131], data[200], out[QUIC_SECRET_LEN], secret[QUIC_SECRET_LEN], okm[100];
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		size_t kl = unhex(t[i].key, key, sizeof(key)), dl = unhex(t[i].data, data, sizeof(data));
+
+		quic_crypto_extract(key, kl, data, dl, out);
+		ok(eq_hex(out, sizeof(out), t[i].mac), "HMAC-SHA-256 %s", t[i].what);
+	}
+	memset(key, 0xaa, sizeof(key));
+	quic_crypto_extract(key, 131, (const uint8_t *)long_key_msg, strlen(long_key_msg), out);
+	ok(eq_hex(out, sizeof(out), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+	   "HMAC-SHA-256 RFC 4231 6 (131-byte key)");
+	quic_crypto_extract(key, 131, (const uint8_t *)long_msg, strlen(long_msg), out);
+	ok(eq_hex(out, sizeof(out), "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+	   "HMAC-SHA-256 RFC 4231 7 (131-byte key, 152-byte message)");
+	for (size_t i = 0; i < ARRAY_SIZE(pad); i++) {
+		for (size_t j = 0; j < pad[i].len; j++)
+			data[j] = (uint8_t)(j * 7);
+		quic_crypto_extract((const uint8_t *)"key", 3, data, pad[i].len, out);
+		ok(eq_hex(out, sizeof(out), pad[i].mac), "HMAC-SHA-256 of %zu bytes", pad[i].len);
+	}
+	for (size_t j = 0; j < sizeof(secret); j++)
+		secret[j] = (uint8_t)j;
+	is_int(0, quic_crypto_expand_label(secret, "quic key", okm, sizeof(okm)),
+	       "expand_label of 100 bytes");
+	ok(eq_hex(okm, sizeof(okm),
+		  "4ff06f9bd30097fe06d968814baa1fa537be180a2dc63c2fa029c23e55523622187c175df84d"
+		  "0b7fc638b2da42085ae84c41e655f75bb4138791725b70af45b9b82f16b1dcb792cf223ea102"
+		  "fd271acf48f2607a9c2b9137b8d4ebe89ccde22ccd7fe81c"),
+	   "  four T(i) blocks, as HKDF-Expand");
 }
 
 static void test_mask_and_aead(void)
@@ -1112,6 +1184,7 @@ static void test_split_hello(void)
 int main(void)
 {
 	test_keys();
+	test_hmac_vectors();
 	test_mask_and_aead();
 	test_rfc_packets();
 	test_tamper_and_truncate();
