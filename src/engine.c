@@ -195,22 +195,67 @@ void engine_free(struct engine *e)
 	free(e);
 }
 
+/*
+ * same_rule - the rule of @bl for the same entry as @r (same kind and text,
+ * in whatever section now holds it), or NULL when @bl no longer has it.
+ */
+static const struct bl_rule *same_rule(const struct blocklist *bl, const struct bl_rule *r)
+{
+	const char *t = r->text, *slash;
+	char buf[ADDR_STRLEN + 4];
+	const struct bl_rule *n;
+	struct addr a;
+	unsigned plen;
+	uint64_t v = 0;
+
+	if (r->kind != BL_CIDR) {
+		size_t skip = 0;
+
+		if (r->kind == BL_EXACT && t[0] == '=')
+			skip = 1;
+		else if (r->kind == BL_SUBDOMAINS && t[0] == '*' && t[1] == '.')
+			skip = 2;
+		return blocklist_find_name(bl, r->allow, r->kind, t + skip, strlen(t + skip));
+	}
+	slash = strchr(t, '/');
+	if (strlen(t) >= sizeof(buf))
+		return NULL;
+	memcpy(buf, t, strlen(t) + 1);
+	if (slash)
+		buf[slash - t] = '\0';
+	if (addr_parse(buf, &a) < 0)
+		return NULL;
+	plen = a.af == AF_INET ? 32 : 128;
+	if (slash && parse_uint(slash + 1, 0, plen, &v) < 0)
+		return NULL;
+	n = blocklist_find_net(bl, r->allow, &a, slash ? (unsigned)v : plen);
+	return n && strcmp(n->text, t) == 0 && n->kind == BL_CIDR ? n : NULL;
+}
+
+static void remap_flow(void *ctx, struct flow *f)
+{
+	const struct blocklist *bl = ctx;
+
+	if (!f->match)
+		return;
+	f->match = bl ? same_rule(bl, f->match) : NULL;
+	if (!f->match)
+		f->flags &= ~(uint32_t)(FLOW_MATCHED | FLOW_MATCH_LEARNED);
+}
+
 void engine_set_blocklist(struct engine *e, const struct blocklist *bl)
 {
 	/*
-	 * Flows and learned addresses point at rules of the old list, which the
-	 * caller is about to free.  Start them afresh so nothing points into
-	 * freed memory and every flow is judged by the new list.  If the new
-	 * table cannot be allocated the old one is emptied instead.
+	 * Flows point at rules of the old list, which the caller is about to
+	 * free: each is pointed at the same entry of the new list, so that a
+	 * connection matched and only logged before a reload is still cut
+	 * when its date passes after it, under the new list's policy for the
+	 * entry.  A flow whose entry the new list dropped is no longer
+	 * matched.  Names are not kept, so an entry the new list adds applies
+	 * to new flows (and to flows whose name is still to come).  Learned
+	 * addresses are relearned from the next answers.
 	 */
-	struct flowtab *nft = new_flowtab(e);
-
-	if (nft) {
-		flowtab_free(e->ft);
-		e->ft = nft;
-	} else {
-		flowtab_expire(e->ft, INT64_MAX);
-	}
+	flowtab_for_each(e->ft, remap_flow, (void *)bl);
 	dnscache_clear(e->learned);
 	e->bl = bl;
 }

@@ -247,6 +247,12 @@ bool flowtab_name_seen(struct flowtab *t, struct flow *f, uint64_t hash)
 	return false;
 }
 
+void flowtab_for_each(struct flowtab *t, void (*fn)(void *ctx, struct flow *f), void *ctx)
+{
+	for (uint32_t i = t->lru_head; i != NIL; i = t->e[i].lru_next)
+		fn(ctx, &t->e[i]);
+}
+
 size_t flowtab_expire(struct flowtab *t, int64_t now_us)
 {
 	size_t n = 0;

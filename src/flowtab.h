@@ -100,6 +100,13 @@ struct flow *flowtab_get(struct flowtab *t, const struct flow_key *k, int64_t no
  */
 bool flowtab_name_seen(struct flowtab *t, struct flow *f, uint64_t hash);
 
+/*
+ * flowtab_for_each - call @fn(@ctx, flow) for every flow in the table,
+ * most recently used first.  @fn may change the flow's fields but not add
+ * or remove flows.
+ */
+void flowtab_for_each(struct flowtab *t, void (*fn)(void *ctx, struct flow *f), void *ctx);
+
 /* flowtab_expire - remove flows idle since before @now_us - timeout. */
 size_t flowtab_expire(struct flowtab *t, int64_t now_us);
 

@@ -4,7 +4,9 @@
 # date.sh - the enforcement date takes effect at run time, at the second it
 # passes, with no restart: names resolve and a keep-alive HTTP connection
 # to a Kaspersky name works before it; afterwards the name is NXDOMAIN, new
-# connections fail and the long-lived one is cut.  TAP; needs root.
+# connections fail and the long-lived one is cut.  Then again with a reload
+# while a matched connection waits for the date: it is still cut.  TAP;
+# needs root.
 . "$(dirname "$0")/lib.sh"
 
 live_require
@@ -43,6 +45,36 @@ out=$(cat "$LIVE_TMP/keepalive.out")
 diag "keep-alive connection: $out"
 like "ok_before [1-9]" "$out" "keep-alive connection worked before the date"
 like "ok_after 0 fail_after [1-9]" "$out" "keep-alive connection cut after the date"
+
+# A reload while a matched connection waits for its date: the flow keeps its
+# match (mapped onto the new list's entry), so the date still cuts it.
+reloaded() {	# reloaded N: more than N "reloaded:" lines
+	[ "$(grep -c "reloaded:" "$LIVE_TMP/embargo.err")" -gt "$1" ]
+}
+hup() {
+	local n
+	n=$(grep -c "reloaded:" "$LIVE_TMP/embargo.err")
+	kill -HUP "$EMB_PID"
+	wait_for 10 reloaded "$n"
+}
+at=$(($(date +%s) + 8))
+when=$(date -u -d "@$at" +%Y-%m-%dT%H:%M:%SZ)
+write_list "$LIVE_TMP/test.list" "$when"
+hup; tap_ok $? "reload: a new list with a later date ($when)"
+ip netns exec "$NS_C" "$PY" "$LIVE_DIR/keepalive.py" $S4 touch2.kaspersky.com --at "$at" \
+	--for $((at - $(date +%s) + 4)) >"$LIVE_TMP/keepalive2.out" &
+ka=$!
+LIVE_PIDS+=($ka)
+wait_for 5 test "$(events 'e.get("name")=="touch2.kaspersky.com"')" -ge 1
+tap_ok $? "the second keep-alive connection is matched and logged"
+hup; tap_ok $? "reload while it waits for the date (same list)"
+for _ in $(seq 150); do kill -0 $ka 2>/dev/null || break; sleep 0.1; done
+wait $ka
+out=$(cat "$LIVE_TMP/keepalive2.out")
+diag "keep-alive connection across a reload: $out"
+like "ok_before [1-9]" "$out" "across a reload: the connection worked before the date"
+like "ok_after 0 fail_after [1-9]" "$out" "across a reload: the connection is cut after the date"
+
 stop_embargo TERM
 is 0 "$?" "SIGTERM: clean exit"
 tap_done
