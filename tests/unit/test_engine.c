@@ -85,10 +85,20 @@ static uint32_t open_flows(int64_t t)
 	return 1001 + (uint32_t)n;
 }
 
+/* reload - the engine moves to a list loaded from @text; the old one is freed at once. */
+static void reload(struct blocklist **bl, const char *text)
+{
+	struct blocklist *n = load_blocklist_text(text);
+
+	engine_set_blocklist(eng, n);
+	blocklist_free(*bl);
+	*bl = n;
+}
+
 int main(void)
 {
 	struct engine_opts o = { .on_event = on_event };
-	struct blocklist *bl = load_blocklist_text(LIST), *bl2;
+	struct blocklist *bl = load_blocklist_text(LIST);
 	enum verdict tls, net;
 	uint32_t seq;
 
@@ -103,10 +113,7 @@ int main(void)
 	seq = open_flows(INSTANT - HOUR);
 	data_at(INSTANT - HOUR + 1, &seq, &tls, &net);
 	ok(tls == VERDICT_ACCEPT && net == VERDICT_ACCEPT, "before the instant: data passes");
-	bl2 = load_blocklist_text(LIST);
-	engine_set_blocklist(eng, bl2);
-	blocklist_free(bl);
-	bl = bl2;
+	reload(&bl, LIST);
 	data_at(INSTANT - HOUR + 2, &seq, &tls, &net);
 	ok(tls == VERDICT_ACCEPT && net == VERDICT_ACCEPT && res.matched,
 	   "after a reload, still before the instant: data passes, the flow still matched");
@@ -116,24 +123,15 @@ int main(void)
 
 	/* A reload to a list without the entries: the flows are no longer matched. */
 	seq = open_flows(INSTANT - HOUR);
-	bl2 = load_blocklist_text(LIST_OTHER);
-	engine_set_blocklist(eng, bl2);
-	blocklist_free(bl);
-	bl = bl2;
+	reload(&bl, LIST_OTHER);
 	data_at(INSTANT + 2, &seq, &tls, &net);
 	ok(tls == VERDICT_ACCEPT && net == VERDICT_ACCEPT && !res.matched,
 	   "entries gone from the new list: data passes after the instant, unmatched");
 
 	/* The entries moved to a section with a later date: cut at that date. */
-	bl2 = load_blocklist_text(LIST);
-	engine_set_blocklist(eng, bl2);
-	blocklist_free(bl);
-	bl = bl2;
+	reload(&bl, LIST);
 	seq = open_flows(INSTANT - HOUR);
-	bl2 = load_blocklist_text(LIST_LATER);
-	engine_set_blocklist(eng, bl2);
-	blocklist_free(bl);
-	bl = bl2;
+	reload(&bl, LIST_LATER);
 	data_at(INSTANT + 3, &seq, &tls, &net);
 	ok(tls == VERDICT_ACCEPT && net == VERDICT_ACCEPT && res.matched,
 	   "entry moved to a later date: passes after the old instant, still matched");
