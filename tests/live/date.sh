@@ -67,7 +67,10 @@ ip netns exec "$NS_C" "$PY" "$LIVE_DIR/keepalive.py" $S4 touch2.kaspersky.com --
 	--for $((at - $(date +%s) + 4)) >"$LIVE_TMP/keepalive2.out" &
 ka=$!
 LIVE_PIDS+=($ka)
-wait_for 5 test "$(events 'e.get("name")=="touch2.kaspersky.com"')" -ge 1
+logged() {	# logged EXPR: an event matches EXPR (read again at each try)
+	[ "$(events "$1")" -ge 1 ]
+}
+wait_for 5 logged 'e.get("name")=="touch2.kaspersky.com"'
 tap_ok $? "the second keep-alive connection is matched and logged"
 hup; tap_ok $? "reload while it waits for the date (same list)"
 for _ in $(seq 150); do kill -0 $ka 2>/dev/null || break; sleep 0.1; done

@@ -8,12 +8,17 @@
 # rules.  TAP; needs root; skips without namespaces or NFQUEUE.
 . "$(dirname "$0")/lib.sh"
 
+# more_lines PATTERN N: the daemon's log has more than N lines matching.
+more_lines() {
+	[ "$(grep -c "$1" "$LIVE_TMP/embargo.err")" -gt "$2" ]
+}
+
 # queued: the packets queue 0 handed embargo so far (its SIGUSR1 counters).
 queued() {
 	local pat='"queue":0,"capture":{"packets":[0-9]*' n
 	n=$(grep -c "$pat" "$LIVE_TMP/embargo.err")
 	kill -USR1 "$EMB_PID"
-	wait_for 5 test "$(grep -c "$pat" "$LIVE_TMP/embargo.err")" -gt "$n"
+	wait_for 5 more_lines "$pat" "$n"
 	grep -o "$pat" "$LIVE_TMP/embargo.err" | tail -1 | grep -o '[0-9]*$'
 }
 

@@ -29,6 +29,10 @@ list=$LIVE_TMP/test.list
 write_list "$list"
 live_rules || { echo "Bail out! rules did not install"; exit 1; }
 
+at_least() {	# at_least CMD N: CMD (run again at each try) prints N or more
+	[ "$($1)" -ge "$2" ]
+}
+
 more_than() {	# more_than N PATTERN: the daemon's log has more than N lines matching
 	[ "$(grep -c "$2" "$LIVE_TMP/embargo.err")" -gt "$1" ]
 }
@@ -186,7 +190,7 @@ send(IP(dst=sys.argv[1]) / UDP(sport=40053, dport=53, len=4) / Raw(b"x" * 12), c
 start_embargo --queue 0 --blocklist "$list" || { echo "Bail out! embargo did not start"; exit 1; }
 c0=$(srv_count)
 send_bad_udp
-wait_for 3 test "$(srv_count)" -ge $((c0 + 5))
+wait_for 3 at_least srv_count $((c0 + 5))
 tap_ok $? "error_verdict accept (default): the 5 undecodable packets pass"
 s=$(usr1)
 is 5 "$(field daemon errors "$s")" "  counted as errors"
@@ -232,7 +236,7 @@ send(p, count=3, verbose=False)
 }
 c0=$(srv6_count)
 send_frag6 dnl-01.kaspersky.com 3
-wait_for 3 test "$(srv6_count)" -ge $((c0 + 3))
+wait_for 3 at_least srv6_count $((c0 + 3))
 tap_ok $? "three Fragment headers, no daemon (bypass): all 3 reach the server"
 start_embargo --queue 0 --blocklist "$list" || { echo "Bail out! embargo did not start"; exit 1; }
 c0=$(srv6_count)
@@ -247,7 +251,7 @@ is 0 "$(events 'e.get("event_type") == "match"')" "  no match event: nothing was
 for h in 1 2; do
 	c0=$(srv6_count)
 	send_frag6 www.example.org $h
-	wait_for 3 test "$(srv6_count)" -ge $((c0 + 3))
+	wait_for 3 at_least srv6_count $((c0 + 3))
 	tap_ok $? "$h atomic Fragment header(s), another name: read and passed"
 	c0=$(srv6_count)
 	send_frag6 dnl-0$h.kaspersky.com $h
