@@ -702,8 +702,13 @@ static void stream_finished(struct engine *e, struct flow *f, enum stream_state 
 		ext_free(e, f->ext);
 		f->ext = NULL;
 	}
-	/* Nothing more to learn from this flow: let it go unqueued. */
-	if (!(f->flags & FLOW_MATCHED))
+	/*
+	 * Nothing more to learn from this flow: let it go unqueued.  Not a DNS
+	 * connection: its answers still teach addresses, and the ruleset lets
+	 * flows marked accept skip the queue before its DNS rules.
+	 */
+	if (!(f->flags & FLOW_MATCHED) && !is_dns_port(f->key.lo_port) &&
+	    !is_dns_port(f->key.hi_port))
 		f->flags |= FLOW_FINAL;
 }
 

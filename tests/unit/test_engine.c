@@ -85,6 +85,40 @@ static uint32_t open_flows(int64_t t)
 	return 1001 + (uint32_t)n;
 }
 
+/*
+ * The ruleset lets flows marked accept skip the queue before its DNS rules,
+ * so a DNS connection must never be accepted for good, even when its
+ * reassembly gives up (here: a 4 KiB message in a 1 KiB stream cap); any
+ * other flow whose stream gives up is.
+ */
+static void test_dns_never_final(const struct blocklist *bl)
+{
+	struct engine_opts o = { .bl = bl, .stream_cap = 1024 };
+	uint8_t big[1400];
+
+	eng = engine_new(&o);
+	if (!ok(eng != NULL, "engine with a 1 KiB stream cap"))
+		return;
+	memset(big, 'x', sizeof(big));
+	big[0] = 0x10;			/* DNS over TCP: a 4096-byte message follows */
+	big[1] = 0x00;
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41000, SERVER, 53, 1, TCP_SYN_F, NULL, 0),
+		      &res);
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41000, SERVER, 53, 2, TCP_ACK_F, big, 700),
+		      &res);
+	engine_packet(eng, INSTANT, pkt,
+		      tcp_pkt(CLIENT, 41000, SERVER, 53, 702, TCP_ACK_F, big + 700, 700), &res);
+	ok(res.verdict == VERDICT_ACCEPT && !res.flow_final,
+	   "DNS over TCP past the stream cap: passes, never final");
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41001, SERVER, 443, 1, TCP_SYN_F, NULL, 0),
+		      &res);
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41001, SERVER, 443, 2, TCP_ACK_F, big, 700),
+		      &res);
+	ok(res.verdict == VERDICT_ACCEPT && res.flow_final,
+	   "neither TLS nor HTTP on 443: accepted for good (final)");
+	engine_free(eng);
+}
+
 /* reload - the engine moves to a list loaded from @text; the old one is freed at once. */
 static void reload(struct blocklist **bl, const char *text)
 {
@@ -139,6 +173,7 @@ int main(void)
 	ok(tls == VERDICT_DROP && net == VERDICT_DROP, "  cut at the new section's date");
 
 	engine_free(eng);
+	test_dns_never_final(bl);
 	blocklist_free(bl);
 	return done_testing();
 }
