@@ -596,7 +596,8 @@ static size_t inspect_dns_tcp(struct engine *e, struct pkt *k, const uint8_t *p,
 
 /* ---- TCP streams -------------------------------------------------------- */
 
-enum stream_state { ST_NEED_MORE, ST_DONE, ST_GAVE_UP };
+/* ST_TOO_BIG: a DNS message longer than the stream cap, never readable. */
+enum stream_state { ST_NEED_MORE, ST_DONE, ST_GAVE_UP, ST_TOO_BIG };
 
 /*
  * The client's first bytes, assembled so far: decide what they are and
@@ -611,6 +612,9 @@ static enum stream_state parse_client_bytes(struct engine *e, struct pkt *k, con
 	*used = 0;
 	if (is_dns_port(k->l4.dport) || is_dns_port(k->l4.sport)) {
 		*used = inspect_dns_tcp(e, k, p, len);
+		if (len - *used >= 2 &&
+		    2 + ((size_t)p[*used] << 8 | p[*used + 1]) > e->stream_cap)
+			return ST_TOO_BIG;
 		return ST_NEED_MORE;	/* a DNS connection may carry more queries */
 	}
 	if (len && p[0] == 22) {
@@ -713,6 +717,28 @@ static void stream_finished(struct engine *e, struct flow *f, enum stream_state 
 }
 
 /*
+ * client_done - the client's bytes are done with (@st not ST_NEED_MORE).  A
+ * DNS query longer than the stream cap could never be read, and a resolver
+ * answers it and reads the next one on the connection: the connection is
+ * dropped, never passed unread, counted as ambiguous.
+ */
+static void client_done(struct engine *e, struct pkt *k, enum stream_state st)
+{
+	struct flow *f = k->flow;
+
+	if (st != ST_TOO_BIG) {
+		stream_finished(e, f, st);
+		return;
+	}
+	stream_finished(e, f, ST_GAVE_UP);
+	e->st.ambiguous++;
+	k->verdict = VERDICT_DROP;
+	f->flags |= FLOW_FINAL;
+	f->verdict_action = ACTION_DROP;
+	f->verdict_enforced = true;
+}
+
+/*
  * The relative stream offset of a TCP segment, from the side's initial
  * sequence number; false when it lies before the stream start (an old
  * retransmission).  A side seen without its SYN starts where first seen.
@@ -766,7 +792,7 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 		/* Fast path: the whole thing is in this one segment. */
 		st = parse_client_bytes(e, k, p, len, &used);
 		if (st != ST_NEED_MORE) {
-			stream_finished(e, f, st);
+			client_done(e, k, st);
 			return;
 		}
 		/*
@@ -797,7 +823,7 @@ static void inspect_tcp_client(struct engine *e, struct pkt *k)
 	}
 	st = parse_client_bytes(e, k, sp, contig, &used);
 	if (st != ST_NEED_MORE) {
-		stream_finished(e, f, st);
+		client_done(e, k, st);
 		return;
 	}
 	stream_consume(&x->s, used);

@@ -88,34 +88,44 @@ static uint32_t open_flows(int64_t t)
 /*
  * The ruleset lets flows marked accept skip the queue before its DNS rules,
  * so a DNS connection must never be accepted for good, even when its
- * reassembly gives up (here: a 4 KiB message in a 1 KiB stream cap); any
- * other flow whose stream gives up is.
+ * reassembly gives up (here: no reassembly memory at all); any other flow
+ * whose stream gives up is.  A DNS query longer than the stream cap can
+ * never be read: its connection is dropped.
  */
-static void test_dns_never_final(const struct blocklist *bl)
+static void test_dns_tcp_limits(const struct blocklist *bl)
 {
-	struct engine_opts o = { .bl = bl, .stream_cap = 1024 };
+	struct engine_opts o = { .bl = bl, .stream_cap = 1024, .stream_mem = 1 };
 	uint8_t big[1400];
+	struct engine_stats st;
 
 	eng = engine_new(&o);
-	if (!ok(eng != NULL, "engine with a 1 KiB stream cap"))
+	if (!ok(eng != NULL, "engine with a 1 KiB stream cap, no reassembly memory"))
 		return;
 	memset(big, 'x', sizeof(big));
-	big[0] = 0x10;			/* DNS over TCP: a 4096-byte message follows */
-	big[1] = 0x00;
+	big[0] = 0x00;			/* DNS over TCP: a 100-byte message, sent in two */
+	big[1] = 100;
 	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41000, SERVER, 53, 1, TCP_SYN_F, NULL, 0),
 		      &res);
-	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41000, SERVER, 53, 2, TCP_ACK_F, big, 700),
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41000, SERVER, 53, 2, TCP_ACK_F, big, 50),
 		      &res);
-	engine_packet(eng, INSTANT, pkt,
-		      tcp_pkt(CLIENT, 41000, SERVER, 53, 702, TCP_ACK_F, big + 700, 700), &res);
 	ok(res.verdict == VERDICT_ACCEPT && !res.flow_final,
-	   "DNS over TCP past the stream cap: passes, never final");
+	   "DNS over TCP, no memory to reassemble: passes, never final");
 	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41001, SERVER, 443, 1, TCP_SYN_F, NULL, 0),
 		      &res);
 	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41001, SERVER, 443, 2, TCP_ACK_F, big, 700),
 		      &res);
 	ok(res.verdict == VERDICT_ACCEPT && res.flow_final,
 	   "neither TLS nor HTTP on 443: accepted for good (final)");
+	big[0] = 0x10;			/* a 4096-byte query: over the 1 KiB cap */
+	big[1] = 0x00;
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41002, SERVER, 53, 1, TCP_SYN_F, NULL, 0),
+		      &res);
+	engine_packet(eng, INSTANT, pkt, tcp_pkt(CLIENT, 41002, SERVER, 53, 2, TCP_ACK_F, big, 700),
+		      &res);
+	ok(res.verdict == VERDICT_DROP && res.flow_final,
+	   "DNS query longer than the stream cap: the connection is dropped");
+	engine_get_stats(eng, &st);
+	is_int(1, (long long)st.ambiguous, "  counted as ambiguous");
 	engine_free(eng);
 }
 
@@ -173,7 +183,7 @@ int main(void)
 	ok(tls == VERDICT_DROP && net == VERDICT_DROP, "  cut at the new section's date");
 
 	engine_free(eng);
-	test_dns_never_final(bl);
+	test_dns_tcp_limits(bl);
 	blocklist_free(bl);
 	return done_testing();
 }
