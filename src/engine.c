@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "dnscache.h"
+#include "cidr_set.h"
 #include "engine.h"
 #include "flowtab.h"
 #include "frag.h"
@@ -201,12 +202,10 @@ void engine_free(struct engine *e)
  */
 static const struct bl_rule *same_rule(const struct blocklist *bl, const struct bl_rule *r)
 {
-	const char *t = r->text, *slash;
-	char buf[ADDR_STRLEN + 4];
+	const char *t = r->text;
 	const struct bl_rule *n;
 	struct addr a;
 	unsigned plen;
-	uint64_t v = 0;
 
 	if (r->kind != BL_CIDR) {
 		size_t skip = 0;
@@ -217,19 +216,10 @@ static const struct bl_rule *same_rule(const struct blocklist *bl, const struct 
 			skip = 2;
 		return blocklist_find_name(bl, r->allow, r->kind, t + skip, strlen(t + skip));
 	}
-	slash = strchr(t, '/');
-	if (strlen(t) >= sizeof(buf))
+	if (cidr_set_parse(t, strlen(t), &a, &plen) < 0)
 		return NULL;
-	memcpy(buf, t, strlen(t) + 1);
-	if (slash)
-		buf[slash - t] = '\0';
-	if (addr_parse(buf, &a) < 0)
-		return NULL;
-	plen = a.af == AF_INET ? 32 : 128;
-	if (slash && parse_uint(slash + 1, 0, plen, &v) < 0)
-		return NULL;
-	n = blocklist_find_net(bl, r->allow, &a, slash ? (unsigned)v : plen);
-	return n && strcmp(n->text, t) == 0 && n->kind == BL_CIDR ? n : NULL;
+	n = blocklist_find_net(bl, r->allow, &a, plen);
+	return n && n->kind == BL_CIDR && strcmp(n->text, t) == 0 ? n : NULL;
 }
 
 static void remap_flow(void *ctx, struct flow *f)
