@@ -231,22 +231,6 @@ static inline const char *last_dot(const char *p, size_t n)
 	return NULL;
 }
 
-/* Hash of a whole key, the same value domain_set_match computes per suffix. */
-static uint64_t key_hash(const char *k, size_t len)
-{
-	uint64_t h = DS_SEED;
-	const char *dot;
-
-	while ((dot = last_dot(k, len))) {
-		size_t l = (size_t)(dot - k);
-
-		h = fold_label(h, dot + 1, len - l - 1);
-		len = l;
-	}
-	return mix64(fold_label(h, k, len));
-}
-
-
 /*
  * The suffix filter: a two-bit-per-key Bloom filter of every suffix of
  * every entry (com, kaspersky.com and upd.kaspersky.com for the entry
@@ -280,8 +264,12 @@ static inline void path_set(struct domain_set *s, uint64_t h)
 	s->path[b / 64] |= UINT64_C(1) << (b % 64);
 }
 
-/* key_hash, and every suffix of the key into the suffix filter. */
-static uint64_t key_hash_path(struct domain_set *s, const char *k, size_t len)
+/*
+ * Hash of a whole key, the same value domain_set_match computes per
+ * suffix; with @filter, every suffix of the key also goes into its suffix
+ * filter.
+ */
+static uint64_t key_hash(struct domain_set *filter, const char *k, size_t len)
 {
 	uint64_t h = DS_SEED;
 	const char *dot;
@@ -290,11 +278,13 @@ static uint64_t key_hash_path(struct domain_set *s, const char *k, size_t len)
 		size_t l = (size_t)(dot - k);
 
 		h = fold_label(h, dot + 1, len - l - 1);
-		path_set(s, mix64(h));
+		if (filter)
+			path_set(filter, mix64(h));
 		len = l;
 	}
 	h = mix64(fold_label(h, k, len));
-	path_set(s, h);
+	if (filter)
+		path_set(filter, h);
 	return h;
 }
 
@@ -776,7 +766,7 @@ int domain_set_finish(struct domain_set *s)
 			insert(s, ring[j].off, ring[j].name, ring[j].len, ring[j].h);
 		rec_decode(s, (uint32_t)off, &r);
 		klen = rec_name(&r, ring[j].name);
-		h = key_hash_path(s, ring[j].name, klen);
+		h = key_hash(s, ring[j].name, klen);
 		__builtin_prefetch(&s->tags[home_slot(h, s->n_slots)], 1);
 		ring[j].off = (uint32_t)off;
 		ring[j].len = (uint16_t)klen;
@@ -955,7 +945,7 @@ bool domain_set_find(const struct domain_set *s, enum ds_kind kind, const char *
 	if (!s || !s->finished || (unsigned)kind > DS_SUBDOMAINS || len == 0 ||
 	    len >= NAME_MAX_TEXT)
 		return false;
-	slot = probe(s, key_hash(name, len), name, len, 1u << kind, kind);
+	slot = probe(s, key_hash(NULL, name, len), name, len, 1u << kind, kind);
 	if (slot < 0)
 		return false;
 	hit->slot = (uint32_t)slot;
