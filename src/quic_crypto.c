@@ -55,30 +55,11 @@ static _Thread_local struct qc_state qc;
  */
 enum { SHA_BLOCK = SHA256_CBLOCK, SHA_LEN = SHA256_DIGEST_LENGTH };
 
-struct sha256 {
-	SHA256_CTX c;
-};
-
-static void sha_init(struct sha256 *s)
-{
-	SHA256_Init(&s->c);
-}
-
-static void sha_update(struct sha256 *s, const uint8_t *p, size_t len)
-{
-	SHA256_Update(&s->c, p, len);
-}
-
-static void sha_final(struct sha256 *s, uint8_t out[SHA_LEN])
-{
-	SHA256_Final(out, &s->c);
-}
-
 /* ---- HMAC-SHA-256, RFC 2104 --------------------------------------------- */
 
 /* The hash states after the keyed inner and outer pads: one key, many MACs. */
 struct hmac_key {
-	struct sha256 inner, outer;
+	SHA256_CTX inner, outer;
 };
 
 static void hmac_key_init(struct hmac_key *k, const uint8_t *key, size_t len)
@@ -86,42 +67,38 @@ static void hmac_key_init(struct hmac_key *k, const uint8_t *key, size_t len)
 	uint8_t pad[SHA_BLOCK], kh[SHA_LEN];
 
 	if (len > SHA_BLOCK) {
-		struct sha256 s;
-
-		sha_init(&s);
-		sha_update(&s, key, len);
-		sha_final(&s, kh);
+		SHA256(key, len, kh);
 		key = kh;
 		len = SHA_LEN;
 	}
 	memset(pad, 0x36, sizeof(pad));
 	for (size_t i = 0; i < len; i++)
 		pad[i] ^= key[i];
-	sha_init(&k->inner);
-	sha_update(&k->inner, pad, SHA_BLOCK);
+	SHA256_Init(&k->inner);
+	SHA256_Update(&k->inner, pad, SHA_BLOCK);
 	for (size_t i = 0; i < SHA_BLOCK; i++)
 		pad[i] ^= 0x36 ^ 0x5c;
-	sha_init(&k->outer);
-	sha_update(&k->outer, pad, SHA_BLOCK);
+	SHA256_Init(&k->outer);
+	SHA256_Update(&k->outer, pad, SHA_BLOCK);
 }
 
-/* HMAC(key, a || b || c) for up to three pieces (NULL pieces are skipped). */
+/* HMAC(key, a || b || c) for up to three pieces (empty ones are skipped). */
 static void hmac(const struct hmac_key *k, const uint8_t *a, size_t alen, const uint8_t *b,
 		 size_t blen, const uint8_t *c, size_t clen, uint8_t out[SHA_LEN])
 {
-	struct sha256 s = k->inner;
+	SHA256_CTX s = k->inner;
 	uint8_t ih[SHA_LEN];
 
 	if (alen)
-		sha_update(&s, a, alen);
+		SHA256_Update(&s, a, alen);
 	if (blen)
-		sha_update(&s, b, blen);
+		SHA256_Update(&s, b, blen);
 	if (clen)
-		sha_update(&s, c, clen);
-	sha_final(&s, ih);
+		SHA256_Update(&s, c, clen);
+	SHA256_Final(ih, &s);
 	s = k->outer;
-	sha_update(&s, ih, SHA_LEN);
-	sha_final(&s, out);
+	SHA256_Update(&s, ih, SHA_LEN);
+	SHA256_Final(out, &s);
 }
 
 /* ---- HKDF, RFC 5869 ----------------------------------------------------- */
