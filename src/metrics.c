@@ -163,6 +163,21 @@ struct qfield {
 
 #define QOFF(field) offsetof(struct metrics_queue, field)
 
+/* Label groups both the Prometheus file and the stats event report. */
+static const struct qfield verdicts[] = {
+	{ "accept", QOFF(eng.verdict_accept) },
+	{ "drop", QOFF(eng.verdict_drop) },
+	{ "reject", QOFF(eng.verdict_reject) },
+};
+static const struct qfield perr[] = {
+	{ "ip", QOFF(eng.undecodable) }, { "dns", QOFF(eng.parse_err_dns) },
+	{ "tls", QOFF(eng.parse_err_tls) }, { "http", QOFF(eng.parse_err_http) },
+	{ "quic", QOFF(eng.parse_err_quic) },
+};
+static const struct qfield unread[] = {
+	{ "fragment", QOFF(eng.fragments_dropped) }, { "ambiguous", QOFF(eng.ambiguous) },
+};
+
 static uint64_t qget(const struct metrics_queue *q, size_t off)
 {
 	uint64_t v;
@@ -189,19 +204,6 @@ static void engine_families(FILE *f, const struct metrics_input *in)
 	static const struct qfield flows[] = { { NULL, QOFF(eng.flows) } };
 	static const struct qfield active[] = { { NULL, QOFF(eng.flows_active) } };
 	static const struct qfield names[] = { { NULL, QOFF(eng.names) } };
-	static const struct qfield verdicts[] = {
-		{ "accept", QOFF(eng.verdict_accept) },
-		{ "drop", QOFF(eng.verdict_drop) },
-		{ "reject", QOFF(eng.verdict_reject) },
-	};
-	static const struct qfield perr[] = {
-		{ "ip", QOFF(eng.undecodable) }, { "dns", QOFF(eng.parse_err_dns) },
-		{ "tls", QOFF(eng.parse_err_tls) }, { "http", QOFF(eng.parse_err_http) },
-		{ "quic", QOFF(eng.parse_err_quic) },
-	};
-	static const struct qfield unread[] = {
-		{ "fragment", QOFF(eng.fragments_dropped) }, { "ambiguous", QOFF(eng.ambiguous) },
-	};
 	static const struct qfield evict[] = {
 		{ "flow", QOFF(eng.flows_evicted) }, { "stream", QOFF(eng.reasm_evicted) },
 		{ "fragment", QOFF(eng.frag_evicted) }, { "learned", QOFF(eng.learned_evicted) },
@@ -510,18 +512,6 @@ static void json_group(struct event_buf *w, const struct metrics_input *in, cons
 size_t metrics_format_stats(struct metrics *m, const struct metrics_input *in, char *buf,
 			    size_t size)
 {
-	static const struct qfield verdicts[] = {
-		{ "accept", QOFF(eng.verdict_accept) }, { "drop", QOFF(eng.verdict_drop) },
-		{ "reject", QOFF(eng.verdict_reject) },
-	};
-	static const struct qfield perr[] = {
-		{ "ip", QOFF(eng.undecodable) }, { "dns", QOFF(eng.parse_err_dns) },
-		{ "tls", QOFF(eng.parse_err_tls) }, { "http", QOFF(eng.parse_err_http) },
-		{ "quic", QOFF(eng.parse_err_quic) },
-	};
-	static const struct qfield unread[] = {
-		{ "fragment", QOFF(eng.fragments_dropped) }, { "ambiguous", QOFF(eng.ambiguous) },
-	};
 	static const struct qfield queue[] = {
 		{ "waiting", QOFF(kernel_waiting) }, { "dropped", QOFF(kernel_dropped) },
 		{ "user_dropped", QOFF(kernel_user_dropped) }, { "enobufs", QOFF(enobufs) },
