@@ -22,7 +22,6 @@
 #include "util.h"
 
 /* The writer: every append checks the room left; len counts what is needed. */
-
 static void jw_str(struct event_buf *w, const char *s)
 {
 	event_buf_raw(w, s, strlen(s));
